@@ -1,0 +1,7 @@
+"""A scalar autograd engine: Values, reverse-mode gradients, higher-order gradients, gradcheck."""
+
+from .backward import grad
+from .check import gradcheck, numerical_grad
+from .value import Value
+
+__all__ = ["Value", "grad", "gradcheck", "numerical_grad"]

@@ -1,0 +1,92 @@
+"""Reverse mode: graph traversal, ``Value.backward`` and the functional ``grad``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .value import Value, derivative_error
+
+
+def reverse_topological(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on, each after all of the Values computed from it.
+
+    Kahn's algorithm, iterative: one pass counts each node's consumers inside the graph,
+    a second releases a node once all of its consumers have been visited.
+    """
+    consumers: dict[Value, int] = {root: 0}
+    stack = [root]
+    while stack:
+        for inp in stack.pop().inputs:
+            if inp in consumers:
+                consumers[inp] += 1
+            else:
+                consumers[inp] = 1
+                stack.append(inp)
+    order = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for inp in node.inputs:
+            left = consumers[inp] - 1
+            consumers[inp] = left
+            if left == 0:
+                ready.append(inp)
+    return order
+
+
+def backward(root: Value) -> None:
+    """Fill ``.grad`` with ∂root/∂v for every v in root's graph (see ``Value.backward``)."""
+    order = reverse_topological(root)
+    for node in order:
+        if node._op is not None:
+            node.grad = 0.0  # intermediates hold the latest call only; leaves accumulate
+    root.grad += 1.0
+    node = root
+    try:
+        for node in order:
+            op = node._op
+            if op is None:
+                continue
+            g = node.grad
+            inputs = node.inputs
+            if len(inputs) == 2:
+                a, b = inputs
+                da, db = op.local_grads(a.data, b.data, node.data)
+                a.grad += g * da
+                b.grad += g * db
+            else:
+                (a,) = inputs
+                (da,) = op.local_grads(a.data, node.data)
+                a.grad += g * da
+    except (ZeroDivisionError, OverflowError) as exc:
+        raise derivative_error(node, exc) from exc
+
+
+def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
+    """∂output/∂x for every x in ``inputs``, leaving every ``.grad`` untouched.
+
+    Returns floats; with ``create_graph=True`` returns Values built from the local derivative
+    rules, so they can be differentiated again (second derivatives, Hessians).  An input that
+    ``output`` does not depend on gets 0.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad needs a Value as output, got {type(output).__name__} {output!r}")
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad needs Values as inputs, got {type(x).__name__} {x!r}")
+    grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
+    for node in reverse_topological(output):
+        op = node._op
+        g = grads.get(node)
+        if op is None or g is None:
+            continue
+        if create_graph:
+            local = op.local_grads(*node.inputs, node)
+        else:
+            local = node.local_grads
+        for inp, d in zip(node.inputs, local):
+            term = g if (isinstance(d, float) and d == 1.0) else g * d
+            grads[inp] = term if inp not in grads else grads[inp] + term
+    return [grads[x] if x in grads else Value(0.0) if create_graph else 0.0 for x in inputs]

@@ -1,0 +1,197 @@
+"""``Value``: one scalar node of a computation graph, and the operators that build graphs."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from . import ops
+from .ops import Op
+
+Number = int | float
+
+
+def _as_float(x: object, what: str) -> float:
+    """Check that ``x`` is a finite real number and return it as a float."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} needs a real number (int or float), got {type(x).__name__} {x!r}")
+    f = float(x)
+    if not math.isfinite(f):
+        raise ValueError(f"{what} needs a finite number, got {f!r}")
+    return f
+
+
+class Value:
+    """A scalar in a computation graph.
+
+    ``data`` is the number, ``grad`` is ∂(output)/∂(this Value) after ``output.backward()``,
+    ``inputs`` are the Values it was computed from and ``local_grads`` the local derivatives
+    ∂(this)/∂inputs[k] on its incoming edges: the factors the chain rule multiplies.
+    """
+
+    __slots__ = ("_op", "data", "grad", "inputs", "label")
+
+    data: float
+    grad: float
+    label: str
+    inputs: tuple[Value, ...]
+    _op: Op | None
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.inputs = ()
+        self._op = None
+
+    @property
+    def op(self) -> str:
+        """The operation that produced this Value ("" for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂inputs[k] at the forward values (empty for a leaf)."""
+        if self._op is None:
+            return ()
+        return local_grads_at(self)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # -- building the graph ----------------------------------------------------------------
+
+    def __add__(self, other: Value | Number) -> Value:
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _binary(ops.DIV, other, self)
+
+    def __pow__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        if isinstance(other, bool) or not isinstance(other, numbers.Real):
+            return NotImplemented
+        return _unary(ops.power(_as_float(other, "**")), self)
+
+    def __rpow__(self, other: Number) -> Value:
+        return _binary(ops.POW, other, self)
+
+    def __neg__(self) -> Value:
+        return _unary(ops.NEG, self)
+
+    def exp(self) -> Value:
+        """eˣ."""
+        return _unary(ops.EXP, self)
+
+    def log(self) -> Value:
+        """ln x, for x > 0."""
+        return _unary(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """√x, for x ≥ 0."""
+        return _unary(ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        """tanh x."""
+        return _unary(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1/(1 + e⁻ˣ), stable for large |x|."""
+        return _unary(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at 0 is taken as 0."""
+        return _unary(ops.RELU, self)
+
+    def __abs__(self) -> Value:
+        return _unary(ops.ABS, self)
+
+    def abs(self) -> Value:
+        """|x|; its derivative at 0 is taken as 1."""
+        return _unary(ops.ABS, self)
+
+    # -- gradients -------------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Set ``.grad`` of every Value this one depends on to ∂self/∂(that Value).
+
+        Reverse mode: seeds ∂self/∂self = 1, then walks the graph in reverse topological order
+        (iteratively, so any depth works), adding ``grad * local_grad`` along every edge, so a
+        Value reached by several paths gets the sum over all of them.  As in PyTorch, leaf
+        grads accumulate across calls (zero them between training steps), while the grads of
+        intermediate Values hold the result of the latest call only.
+        """
+        from .backward import backward
+
+        backward(self)
+
+
+def _new(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
+    """A Value computed by ``op`` (no checks: ``data`` comes from ``op.forward``)."""
+    if data - data != 0.0:  # inf or nan: an overflow the forward rule could not see coming
+        args = ", ".join(repr(v.data) for v in inputs)
+        raise OverflowError(f"{op.name} of {args} overflows to {data!r}")
+    v = Value.__new__(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.inputs = inputs
+    v._op = op
+    return v
+
+
+def _operand(x: object, op: Op) -> Value | None:
+    """``x`` as a Value (a plain number becomes a constant leaf), or None if it is no number."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None
+    return Value(_as_float(x, op.name))
+
+
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    a = _operand(a, op)
+    b = _operand(b, op)
+    if a is None or b is None:
+        return NotImplemented  # type: ignore[no-any-return]
+    return _new(op, op.forward(a.data, b.data), (a, b))
+
+
+def _unary(op: Op, a: Value) -> Value:
+    return _new(op, op.forward(a.data), (a,))
+
+
+def local_grads_at(node: Value) -> tuple[float, ...]:
+    """The float local derivatives of a non-leaf node, with a clear error where one is infinite."""
+    assert node._op is not None
+    try:
+        return node._op.local_grads(*(v.data for v in node.inputs), node.data)
+    except (ZeroDivisionError, OverflowError) as exc:
+        raise derivative_error(node, exc) from exc
+
+
+def derivative_error(node: Value, exc: ArithmeticError) -> ArithmeticError:
+    """The error for a local derivative that is infinite at ``node``'s inputs."""
+    args = ", ".join(repr(v.data) for v in node.inputs)
+    return type(exc)(f"the derivative of {node.op} at {args} is not finite ({exc})")
