@@ -14,9 +14,12 @@ Number = int | float
 
 def _as_float(x: object, what: str) -> float:
     """Check that ``x`` is a finite real number and return it as a float."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if x.__class__ is float or x.__class__ is int:  # the common case, without the ABC check
+        f = float(x)
+    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} needs a real number (int or float), got {type(x).__name__} {x!r}")
-    f = float(x)
+    else:
+        f = float(x)
     if not math.isfinite(f):
         raise ValueError(f"{what} needs a finite number, got {f!r}")
     return f
@@ -147,12 +150,32 @@ class Value:
         backward(self)
 
 
-def _new(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
-    """A Value computed by ``op`` (no checks: ``data`` comes from ``op.forward``)."""
+def _constant(x: object, op: Op) -> Value | None:
+    """A plain number as a constant leaf Value, or None if ``x`` is no real number."""
+    if x.__class__ is not float and x.__class__ is not int:
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            return None
+    return Value(_as_float(x, op.name))
+
+
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    if a.__class__ is not Value and (a := _constant(a, op)) is None:
+        return NotImplemented  # type: ignore[no-any-return]
+    if b.__class__ is not Value and (b := _constant(b, op)) is None:
+        return NotImplemented  # type: ignore[no-any-return]
+    return _node(op, op.forward(a.data, b.data), (a, b))
+
+
+def _unary(op: Op, a: Value) -> Value:
+    return _node(op, op.forward(a.data), (a,))
+
+
+def _node(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
+    """A Value computed by ``op`` (no type checks: ``data`` comes from ``op.forward``)."""
     if data - data != 0.0:  # inf or nan: an overflow the forward rule could not see coming
         args = ", ".join(repr(v.data) for v in inputs)
         raise OverflowError(f"{op.name} of {args} overflows to {data!r}")
-    v = Value.__new__(Value)
+    v = _new_value(Value)
     v.data = data
     v.grad = 0.0
     v.label = ""
@@ -161,25 +184,7 @@ def _new(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     return v
 
 
-def _operand(x: object, op: Op) -> Value | None:
-    """``x`` as a Value (a plain number becomes a constant leaf), or None if it is no number."""
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        return None
-    return Value(_as_float(x, op.name))
-
-
-def _binary(op: Op, a: Any, b: Any) -> Value:
-    a = _operand(a, op)
-    b = _operand(b, op)
-    if a is None or b is None:
-        return NotImplemented  # type: ignore[no-any-return]
-    return _new(op, op.forward(a.data, b.data), (a, b))
-
-
-def _unary(op: Op, a: Value) -> Value:
-    return _new(op, op.forward(a.data), (a,))
+_new_value = object.__new__
 
 
 def local_grads_at(node: Value) -> tuple[float, ...]:

@@ -1,0 +1,174 @@
+"""Value: construction, operators, local derivatives, and every bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Value, numerical_grad
+
+# (name, f, points): every primitive, reached through the public API, with points in its domain.
+OPS = [
+    ("add", lambda a, b: a + b, [(1.5, -2.0)]),
+    ("radd", lambda a, b: 3 + a, [(1.5, 0.0)]),
+    ("sub", lambda a, b: a - b, [(1.5, -2.0)]),
+    ("rsub", lambda a, b: 3 - a, [(1.5, 0.0)]),
+    ("mul", lambda a, b: a * b, [(1.5, -2.0)]),
+    ("rmul", lambda a, b: 3 * a, [(1.5, 0.0)]),
+    ("div", lambda a, b: a / b, [(1.5, -2.0), (-0.3, 0.7)]),
+    ("rdiv", lambda a, b: 3 / a, [(1.5, 0.0)]),
+    ("neg", lambda a, b: -a, [(1.5, 0.0)]),
+    ("pow const", lambda a, b: a**3, [(1.5, 0.0), (-1.2, 0.0)]),
+    ("pow frac", lambda a, b: a**0.5, [(1.5, 0.0)]),
+    ("pow negative", lambda a, b: a**-2, [(-1.5, 0.0)]),
+    ("pow zero", lambda a, b: a**0, [(-1.5, 0.0)]),
+    ("pow value", lambda a, b: a**b, [(1.5, -2.0), (0.3, 2.5)]),
+    ("rpow", lambda a, b: 2.0**a, [(1.5, 0.0), (-3.0, 0.0)]),
+    ("exp", lambda a, b: a.exp(), [(1.5, 0.0), (-4.0, 0.0)]),
+    ("log", lambda a, b: a.log(), [(1.5, 0.0), (0.01, 0.0)]),
+    ("sqrt", lambda a, b: a.sqrt(), [(1.5, 0.0)]),
+    ("tanh", lambda a, b: a.tanh(), [(0.5, 0.0), (-2.0, 0.0)]),
+    ("sigmoid", lambda a, b: a.sigmoid(), [(0.5, 0.0), (-2.0, 0.0)]),
+    ("relu", lambda a, b: a.relu(), [(0.5, 0.0), (-2.0, 0.0)]),
+    ("abs", lambda a, b: abs(a), [(0.5, 0.0), (-2.0, 0.0)]),
+    ("abs method", lambda a, b: a.abs(), [(-0.5, 0.0)]),
+]
+
+
+@pytest.mark.parametrize(("name", "f", "points"), OPS, ids=[o[0] for o in OPS])
+def test_every_op_against_finite_differences(name, f, points):
+    for x, y in points:
+        a, b = Value(x), Value(y)
+        out = f(a, b)
+        out.backward()
+        numeric = numerical_grad(lambda v: f(v[0], v[1]) + 0 * v[1], [x, y])
+        assert a.grad == pytest.approx(numeric[0], rel=1e-6, abs=1e-7), name
+        assert b.grad == pytest.approx(numeric[1], rel=1e-6, abs=1e-7), name
+
+
+@pytest.mark.parametrize(
+    ("f", "expected"),
+    [
+        (lambda a: a + 2, 3.5),
+        (lambda a: a * 2, 3.0),
+        (lambda a: a / 2, 0.75),
+        (lambda a: 2 / a, 2 / 1.5),
+        (lambda a: a**2, 2.25),
+        (lambda a: 2**a, 2**1.5),
+        (lambda a: a.exp(), math.exp(1.5)),
+        (lambda a: a.log(), math.log(1.5)),
+        (lambda a: a.tanh(), math.tanh(1.5)),
+        (lambda a: a.sigmoid(), 1 / (1 + math.exp(-1.5))),
+        (lambda a: (-a).relu(), 0.0),
+        (lambda a: a.sqrt(), math.sqrt(1.5)),
+    ],
+)
+def test_forward_values(f, expected):
+    assert f(Value(1.5)).data == pytest.approx(expected, rel=1e-15)
+
+
+def test_node_attributes():
+    a = Value(2.0, label="a")
+    b = Value(-3)
+    c = a * b
+    assert (a.data, a.grad, a.label, a.op, a.inputs, a.local_grads) == (2.0, 0.0, "a", "", (), ())
+    assert isinstance(b.data, float)
+    assert c.op == "*" and c.inputs == (a, b) and c.inputs[0] is a
+    assert c.local_grads == (-3.0, 2.0)  # ∂(ab)/∂a = b, ∂(ab)/∂b = a
+    c.label = "c"
+    assert "label='c'" in repr(c) and "data=-6.0" in repr(c)
+    d = a + 1
+    assert d.inputs[1].op == "" and d.inputs[1].data == 1.0  # a plain number becomes a leaf
+    assert (a**2).op == "**2" and (a**b).op == "**" and (-a).op == "neg"
+    assert Value(3.0).sigmoid().local_grads == pytest.approx((0.045176659730912,))
+
+
+def test_numpy_scalars_are_numbers():
+    assert Value(np.float32(1.5)).data == 1.5
+    assert Value(np.int64(3)).data == 3.0
+    assert (Value(1.0) * np.float64(2.0)).data == 2.0
+    assert (Value(1.0) + np.int32(2)).data == 3.0
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1], 1 + 2j, True, {}])
+def test_non_numbers_are_type_errors(bad):
+    with pytest.raises(TypeError, match="Value needs a real number"):
+        Value(bad)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_numbers_are_value_errors(bad):
+    with pytest.raises(ValueError, match="finite"):
+        Value(bad)
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1], 1 + 2j])
+def test_operators_with_non_numbers_raise_type_error(bad):
+    with pytest.raises(TypeError):
+        Value(1.0) + bad
+    with pytest.raises(TypeError):
+        bad * Value(1.0)
+    with pytest.raises(TypeError):
+        Value(1.0) ** bad
+
+
+def test_operators_with_nan_are_value_errors():
+    with pytest.raises(ValueError, match="nan"):
+        Value(1.0) * math.nan
+    with pytest.raises(ValueError, match="inf"):
+        Value(1.0) ** math.inf
+
+
+@pytest.mark.parametrize(
+    ("f", "error", "message"),
+    [
+        (lambda: Value(0.0).log(), ValueError, r"log of non-positive value 0\.0"),
+        (lambda: Value(-2.0).log(), ValueError, r"log of non-positive value -2\.0"),
+        (lambda: Value(-8.0) ** (1 / 3), ValueError, r"fractional power .* negative value -8\.0"),
+        (lambda: Value(-2.0) ** 0.5, ValueError, r"fractional power 0\.5 of negative value -2\.0"),
+        (lambda: Value(-1.0) ** Value(2.0), ValueError, r"positive base .*, got base -1\.0"),
+        (lambda: Value(0.0) ** Value(2.0), ValueError, r"positive base .*, got base 0\.0"),
+        (lambda: (-2) ** Value(0.5), ValueError, r"positive base .*, got base -2\.0"),
+        (lambda: Value(-1.0).sqrt(), ValueError, r"sqrt of negative value -1\.0"),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, r"division of 1\.0 by zero"),
+        (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, r"division of 1\.0 by zero"),
+        (lambda: 3 / Value(0.0), ZeroDivisionError, r"division of 3\.0 by zero"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"0\.0 raised to negative power -1\.0"),
+        (lambda: Value(710.0).exp(), OverflowError, r"exp overflows at 710\.0"),
+        (lambda: Value(1e200) * Value(1e200), OverflowError, r"\* of 1e\+200, 1e\+200"),
+        (lambda: Value(10.0) ** 400, OverflowError, r"10\.0 \*\* 400\.0 overflows"),
+        (lambda: Value(10.0) ** Value(400.0), OverflowError, r"10\.0 \*\* 400\.0 overflows"),
+    ],
+)
+def test_domain_errors_name_the_operation_and_value(f, error, message):
+    with pytest.raises(error, match=message):
+        f()
+
+
+def test_infinite_local_derivative_is_a_clear_error():
+    y = Value(0.0) ** 0.5  # √x at 0: the value is fine, its slope is not
+    with pytest.raises(ZeroDivisionError, match=r"derivative of \*\*0\.5 at 0\.0"):
+        y.backward()
+    with pytest.raises(ZeroDivisionError, match=r"derivative of \*\*0\.5 at 0\.0"):
+        _ = y.local_grads
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0, 745.0, -745.0])
+def test_sigmoid_and_tanh_are_stable_at_large_inputs(x):
+    for f, limit in [(Value.sigmoid, 1.0 if x > 0 else 0.0), (Value.tanh, math.copysign(1, x))]:
+        a = Value(x)
+        y = f(a)
+        y.backward()
+        assert y.data == pytest.approx(limit, abs=1e-300)
+        assert math.isfinite(a.grad) and abs(a.grad) < 1e-300
+
+
+def test_relu_and_abs_derivatives_at_zero_follow_the_documented_convention():
+    a = Value(0.0)
+    a.relu().backward()
+    assert a.grad == 0.0
+    b = Value(0.0)
+    b.abs().backward()
+    assert b.grad == 1.0
