@@ -1,0 +1,157 @@
+"""This engine against micrograd, same driver code, one process, alternating runs.
+
+    .venv/bin/python benchmarks/vs_micrograd.py [--rounds N]
+
+Prints, for each engine: the time of one forward+backward+SGD step of a 2-16-16-1 ReLU MLP
+over 100 samples (each step followed by ``gc.collect()``, counted in that engine's time, so
+the cycles micrograd's closures leave behind are paid for by micrograd), the bytes per graph
+node of that step's graph (tracemalloc), and backward over a 1,000,000-node chain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from micrograd.engine import Value as MicrogradValue
+
+from autograd import Value as OurValue
+
+ENGINES: dict[str, Any] = {"backprop-demystified": OurValue, "micrograd": MicrogradValue}
+SIZES = [2, 16, 16, 1]
+SAMPLES = 100
+CHAIN = 1_000_000
+
+
+class MLP:
+    """A ReLU MLP written only with operators both engines have (the shared driver code)."""
+
+    def __init__(self, value: Any, sizes: list[int], rng: random.Random) -> None:
+        self.layers = [
+            [([value(rng.uniform(-1, 1)) for _ in range(n_in)], value(0.0)) for _ in range(n_out)]
+            for n_in, n_out in itertools.pairwise(sizes)
+        ]
+        self.params = [p for layer in self.layers for w, b in layer for p in (*w, b)]
+
+    def __call__(self, x: list[Any]) -> Any:
+        for k, layer in enumerate(self.layers):
+            x = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in layer]
+            if k < len(self.layers) - 1:
+                x = [v.relu() for v in x]
+        return x[0]
+
+
+def make_data(rng: random.Random) -> tuple[list[list[float]], list[float]]:
+    xs = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(SAMPLES)]
+    ys = [1.0 if a * b > 0 else -1.0 for a, b in xs]
+    return xs, ys
+
+
+def loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
+    return sum(((net(x) - y) ** 2 for x, y in zip(xs, ys)), value(0.0))
+
+
+def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> float:
+    loss = loss_of(net, value, xs, ys)
+    for p in net.params:
+        p.grad = 0.0
+    loss.backward()
+    for p in net.params:
+        p.data -= 0.01 * p.grad
+    return float(loss.data)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds for fn() plus the garbage collection of what it left behind."""
+    start = time.perf_counter()
+    fn()
+    gc.collect()
+    return time.perf_counter() - start
+
+
+def count_nodes(root: Any) -> int:
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in getattr(node, "inputs", None) or getattr(node, "_prev", ()):
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def bytes_per_node(value: Any) -> float:
+    rng = random.Random(1)
+    net = MLP(value, SIZES, rng)
+    xs, ys = make_data(rng)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss = loss_of(net, value, xs, ys)
+    used = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return used / count_nodes(loss)
+
+
+def chain_backward(value: Any) -> str:
+    k = value(1.0000001)
+    v = x = value(0.5)
+    for _ in range(CHAIN):
+        v = v * k
+    start = time.perf_counter()
+    try:
+        v.backward()
+    except RecursionError:
+        return "fails (RecursionError)"
+    seconds = time.perf_counter() - start
+    assert abs(x.grad - 1.0000001**CHAIN) < 1e-6 * x.grad
+    return f"{seconds:.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="timed steps per engine")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}; MLP {'-'.join(map(str, SIZES))}, {SAMPLES} samples")
+
+    setups = {}
+    for name, value in ENGINES.items():
+        rng = random.Random(0)
+        net = MLP(value, SIZES, rng)
+        xs, ys = make_data(rng)
+        setups[name] = (net, value, xs, ys)
+    times: dict[str, list[float]] = {name: [] for name in ENGINES}
+    for _ in range(args.rounds):  # alternate, so drift in machine load hits both alike
+        for name, (net, value, xs, ys) in setups.items():
+            times[name].append(timed(lambda: step(net, value, xs, ys)))  # noqa: B023
+
+    ours, theirs = "backprop-demystified", "micrograd"
+    t_ours, t_theirs = statistics.median(times[ours]), statistics.median(times[theirs])
+    print("\nMLP forward+backward+SGD step (median, gc included):")
+    print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms")
+    print(f"  {theirs:<22} {t_theirs * 1e3:8.1f} ms")
+    print(f"  speed-up: {t_theirs / t_ours:.1f}x")
+
+    b_ours, b_theirs = bytes_per_node(OurValue), bytes_per_node(MicrogradValue)
+    print("\nMemory per graph node (tracemalloc, that step's graph):")
+    print(f"  {ours:<22} {b_ours:8.0f} bytes")
+    print(f"  {theirs:<22} {b_theirs:8.0f} bytes")
+    print(f"  ratio: {b_theirs / b_ours:.1f}x less")
+
+    print(f"\nBackward over a {CHAIN:,}-node chain:")
+    for name, value in ENGINES.items():
+        print(f"  {name:<22} {chain_backward(value)}")
+        gc.collect()
+
+
+if __name__ == "__main__":
+    main()
