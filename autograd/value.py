@@ -159,9 +159,10 @@ def _constant(x: object, op: Op) -> Value | None:
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
-    if a.__class__ is not Value and (a := _constant(a, op)) is None:
+    # `__class__ is Value` first: the common case, cheaper than isinstance
+    if a.__class__ is not Value and not isinstance(a, Value) and (a := _constant(a, op)) is None:
         return NotImplemented  # type: ignore[no-any-return]
-    if b.__class__ is not Value and (b := _constant(b, op)) is None:
+    if b.__class__ is not Value and not isinstance(b, Value) and (b := _constant(b, op)) is None:
         return NotImplemented  # type: ignore[no-any-return]
     return _node(op, op.forward(a.data, b.data), (a, b))
 
