@@ -1,0 +1,48 @@
+"""Neural networks from autograd ``Value``s: the blog's 3-2-2 sigmoid network and beyond.
+
+import nn
+net = nn.Network([3, 2, 2], activation="sigmoid", bias=False)
+loss = nn.mse(net([0.5, -0.2, 0.1]), [1.0, 0.0])   # Σᵢ (xᵢ⁽³⁾ − yᵢ)²
+loss.backward()
+net.grad_matrices()                                 # [∇W⁽¹⁾ (2×3), ∇W⁽²⁾ (2×2)]
+nn.backprop_deltas(net, [0.5, -0.2, 0.1], [1.0, 0.0])           # the same, by the δ formulas
+nn.numerical_grad_matrices(net, [0.5, -0.2, 0.1], [1.0, 0.0])   # and by finite differences
+"""
+
+from .backprop import (
+    Backprop,
+    autograd_grad_matrices,
+    backprop,
+    backprop_deltas,
+    numerical_grad_matrices,
+)
+from .io import load, save
+from .losses import mse
+from .module import Layer, Module, Network, Neuron
+from .notation import bias_label, neuron_label, weight_label
+from .optim import SGD, Adam, Optimizer
+from .train import train
+from .validate import ACTIVATIONS
+
+__all__ = [
+    "ACTIVATIONS",
+    "SGD",
+    "Adam",
+    "Backprop",
+    "Layer",
+    "Module",
+    "Network",
+    "Neuron",
+    "Optimizer",
+    "autograd_grad_matrices",
+    "backprop",
+    "backprop_deltas",
+    "bias_label",
+    "load",
+    "mse",
+    "neuron_label",
+    "numerical_grad_matrices",
+    "save",
+    "train",
+    "weight_label",
+]

@@ -1,0 +1,157 @@
+"""Save and load networks as JSON: plain data, never pickle, so a model file cannot run code.
+
+The file holds ``format``, ``version``, ``sizes``, ``activation``, ``output_activation``,
+``bias``, ``weights`` (W⁽¹⁾, W⁽²⁾, … as lists of rows) and ``biases`` (b⁽²⁾, b⁽³⁾, …; empty
+lists when ``bias`` is false). ``save`` writes a temporary file beside the target and renames it
+over the target, so a crash leaves either the old file or the new one, never half of one.
+``load`` checks every field before it builds anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from typing import Any
+
+from .module import Network, _check_parameters
+from .validate import check_activation, check_sizes, describe
+
+__all__ = ["FORMAT", "VERSION", "load", "save"]
+
+FORMAT = "backprop-demystified/nn.Network"
+VERSION = 1
+_REQUIRED = ("format", "version", "sizes", "activation", "bias", "weights", "biases")
+_OPTIONAL = ("output_activation",)
+
+
+def to_dict(net: Network) -> dict[str, Any]:
+    """The JSON-ready description of ``net`` that :func:`save` writes."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": list(net.sizes),
+        "activation": net.activation,
+        "output_activation": net.output_activation,
+        "bias": net.bias,
+        "weights": net.weight_matrices(),
+        "biases": net.bias_vectors(),
+    }
+
+
+def save(net: Network, path: str | os.PathLike[str]) -> None:
+    """Write ``net`` to ``path`` as JSON, atomically (temporary file + ``os.replace``)."""
+    if not isinstance(net, Network):
+        raise TypeError(f"save needs an nn.Network, got {describe(net)}")
+    path = os.fspath(path)
+    for p in net.parameters():
+        if not math.isfinite(p.data):
+            raise ValueError(f"cannot save {path}: parameter {p.label or repr(p)} is {p.data!r}")
+    data = to_dict(net)
+    _from_dict(data)  # write only what load accepts (catches a network edited into a bad shape)
+    text = json.dumps(data, indent=1, allow_nan=False) + "\n"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"cannot save {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except OSError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def load(path: str | os.PathLike[str]) -> Network:
+    """Read a network written by :func:`save`.
+
+    A missing file raises FileNotFoundError; a file that is not valid JSON, was truncated, or
+    does not describe a consistent network raises ValueError naming the file and the problem.
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as f:
+        raw = f.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a network file (not UTF-8 text: {exc})") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: malformed JSON, perhaps truncated ({exc})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: malformed JSON (nested too deeply)") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    try:
+        return _from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid weight (weights must be finite numbers)")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _from_dict(data: object) -> Network:
+    """Check every field of a saved network, then build it."""
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object describing a network, got {describe(data)}")
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise ValueError(f"missing field(s) {', '.join(missing)}")
+    unknown = sorted(k for k in data if k not in _REQUIRED and k not in _OPTIONAL)
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))}")
+    if data["format"] != FORMAT:
+        raise ValueError(
+            f"not a network file: format is {describe(data['format'])}, expected {FORMAT!r}"
+        )
+    version = data["version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"version must be an integer, got {describe(version)}")
+    if version != VERSION:
+        raise ValueError(
+            f"file format version {version} is not supported (this library reads {VERSION})"
+        )
+    sizes = check_sizes(data["sizes"])
+    activation = check_activation(data["activation"])
+    output_activation = check_activation(
+        data.get("output_activation", activation), "output_activation"
+    )
+    bias = data["bias"]
+    if not isinstance(bias, bool):
+        raise ValueError(f"bias must be true or false, got {describe(bias)}")
+    biases = data["biases"]
+    n_layers = len(sizes) - 1
+    if not bias:
+        if not isinstance(biases, list) or biases != [[]] * n_layers:
+            raise ValueError(
+                f"bias is false, so biases must be {n_layers} empty lists, got {describe(biases)}"
+            )
+        biases = None
+    weights, _ = _check_parameters(data["weights"], biases)
+    found = [len(weights[0][0])] + [len(m) for m in weights]
+    if found != sizes:
+        raise ValueError(f"the weight matrices have layer sizes {found}, but sizes is {sizes}")
+    return Network.from_weights(weights, activation, biases, output_activation=output_activation)

@@ -1,0 +1,210 @@
+"""save/load: exact round trip, plain JSON, atomic writes, and every kind of bad file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from nn.io import FORMAT, VERSION
+
+X = [0.5, -0.2, 0.1]
+
+
+def saved(tmp_path: Path, net: nn.Network | None = None) -> tuple[Path, dict[str, Any]]:
+    net = net or nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0)
+    path = tmp_path / "net.json"
+    net.save(path)
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "net",
+    [
+        nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0),
+        nn.Network([3, 5, 4, 2], activation="tanh", output_activation="linear", seed=1),
+        nn.Network([3, 1], activation="relu", bias=True, seed=2),
+    ],
+)
+def test_round_trip_is_exact(tmp_path: Path, net: nn.Network) -> None:
+    path = tmp_path / "model.json"
+    net.save(path)
+    back = nn.Network.load(path)
+    assert isinstance(back, nn.Network)
+    assert back.sizes == net.sizes
+    assert (back.activation, back.output_activation, back.bias) == (
+        net.activation,
+        net.output_activation,
+        net.bias,
+    )
+    assert back.weight_matrices() == net.weight_matrices()
+    assert back.bias_vectors() == net.bias_vectors()
+    assert [v.data for v in back(X)] == [v.data for v in net(X)]
+    assert back.weights[0][0][1].label == "w₁₂⁽¹⁾"
+    assert nn.load(str(path)).weight_matrices() == net.weight_matrices()
+
+
+def test_file_is_plain_json_with_format_and_version(tmp_path: Path) -> None:
+    net = nn.Network([3, 2, 2], bias=False, seed=0)
+    _, data = saved(tmp_path, net)
+    assert data["format"] == FORMAT and data["version"] == VERSION
+    assert data["sizes"] == [3, 2, 2]
+    assert data["activation"] == "sigmoid" and data["bias"] is False
+    assert data["weights"] == net.weight_matrices()
+    assert data["biases"] == [[], []]
+    assert os.listdir(tmp_path) == ["net.json"]  # no temporary file left behind
+
+
+def test_save_replaces_atomically_and_keeps_old_file_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = saved(tmp_path)
+    old = path.read_bytes()
+
+    def crash(*args: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        nn.Network([3, 4, 2], seed=9).save(path)
+    assert path.read_bytes() == old
+    assert os.listdir(tmp_path) == ["net.json"]
+
+
+def test_save_refuses_non_finite_weights(tmp_path: Path) -> None:
+    net = nn.Network([3, 2, 2], seed=0)
+    net.weights[1][0][1].data = float("nan")
+    with pytest.raises(ValueError, match="w₁₂⁽²⁾ is nan"):
+        net.save(tmp_path / "bad.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_into_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"folder .*missing does not exist"):
+        nn.Network([3, 2], seed=0).save(tmp_path / "missing" / "net.json")
+
+
+def test_load_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"nope\.json"):
+        nn.Network.load(tmp_path / "nope.json")
+
+
+def test_load_truncated_file_at_every_length(tmp_path: Path) -> None:
+    path, _ = saved(tmp_path)
+    text = path.read_text(encoding="utf-8").rstrip()
+    cut = tmp_path / "cut.json"
+    for n in range(0, len(text), 7):
+        cut.write_text(text[:n], encoding="utf-8")
+        with pytest.raises(ValueError, match=r"cut\.json: malformed JSON"):
+            nn.Network.load(cut)
+
+
+def test_load_non_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "bin.json"
+    path.write_bytes(b"\x80\x81\x82")
+    with pytest.raises(ValueError, match=r"bin.json: not a network file \(not UTF-8"):
+        nn.Network.load(path)
+
+
+def edit(data: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    for k, v in change.items():
+        if v is DELETE:
+            del out[k]
+        else:
+            out[k] = v
+    return out
+
+
+DELETE = object()
+W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"format": "pickle"}, "not a network file: format is str 'pickle'"),
+        ({"version": 2}, "version 2 is not supported"),
+        ({"version": "1"}, "version must be an integer, got str"),
+        ({"version": DELETE}, "missing field.* version"),
+        ({"weights": DELETE}, "missing field.* weights"),
+        ({"extra": 1}, "unknown field.* 'extra'"),
+        ({"sizes": [3, 0, 2]}, r"sizes\[1\] must be a positive integer, got 0"),
+        ({"sizes": [3, 2, 3]}, r"layer sizes \[3, 2, 2\], but sizes is \[3, 2, 3\]"),
+        ({"sizes": [3, 2]}, "biases are false|bias is false, so biases must be 1 empty lists"),
+        ({"activation": "softmax"}, "unknown activation 'softmax'"),
+        ({"output_activation": 3}, "output_activation must be one of"),
+        ({"bias": "no"}, "bias must be true or false, got str"),
+        ({"bias": True}, r"biases\[0\] \(b⁽²⁾\) must have 2 entries"),
+        ({"biases": [[0.0, 0.0], []]}, "bias is false, so biases must be 2 empty lists"),
+        ({"weights": [[[0.1, 0.2], [0.4, 0.5]], W_OK[1]]}, r"layer sizes \[2, 2, 2\]"),
+        ({"weights": [W_OK[0], [[0.7], [0.9]]]}, r"row 0 must have 2 entries"),
+        (
+            {"weights": [W_OK[0], [[0.7, "x"], [0.9, 1.0]]]},
+            r"weights\[1\]\[0\]\[1\] must be a real",
+        ),
+        ({"weights": [W_OK[0], [[0.7, True], [0.9, 1.0]]]}, r"weights\[1\]\[0\]\[1\] .* got bool"),
+        ({"weights": {"W1": 1}}, "weights must be a non-empty list"),
+    ],
+)
+def test_load_refuses_bad_fields(tmp_path: Path, change: dict[str, Any], match: str) -> None:
+    _, data = saved(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(edit(data, change)), encoding="utf-8")
+    with pytest.raises(ValueError, match=match) as info:
+        nn.Network.load(bad)
+    assert str(info.value).startswith(str(bad))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[1, 2, 3]", "expected a JSON object describing a network, got list"),
+        ("null", "expected a JSON object"),
+        ('{"a": 1, "a": 2}', "duplicate key 'a'"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_load_refuses_bad_documents(tmp_path: Path, text: str, match: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=match):
+        nn.Network.load(bad)
+
+
+def test_load_refuses_nan_and_infinity_constants(tmp_path: Path) -> None:
+    path, _ = saved(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    first = json.dumps(json.loads(text)["weights"][0][0][0])
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        path.write_text(text.replace(first, constant, 1), encoding="utf-8")
+        with pytest.raises(ValueError, match=f"{constant} is not a valid weight"):
+            nn.Network.load(path)
+    path.write_text(text.replace(first, "-1e400", 1), encoding="utf-8")  # overflows to -inf
+    with pytest.raises(
+        ValueError, match=r"weights\[0\]\[0\]\[0\] must be a finite number, got -inf"
+    ):
+        nn.Network.load(path)
+
+
+def test_load_builds_nothing_from_a_bad_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, data = saved(tmp_path)
+    data["weights"][1][1][1] = "oops"  # the very last entry
+    path.write_text(json.dumps(data), encoding="utf-8")
+    built: list[Any] = []
+    original = nn.Network._assemble
+
+    def spy(self: nn.Network, *args: Any) -> None:
+        built.append(self)
+        original(self, *args)
+
+    monkeypatch.setattr(nn.Network, "_assemble", spy)
+    with pytest.raises(ValueError):
+        nn.Network.load(path)
+    assert built == []

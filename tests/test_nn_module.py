@@ -1,0 +1,290 @@
+"""Neuron, Layer, Network: the forward pass against hand computation, layout, labels, bad input."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value
+
+W1 = [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]
+W2 = [[0.7, -0.8], [0.9, 1.0]]
+X = [0.5, -0.2, 0.1]
+
+
+def sigma(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def seed_net() -> nn.Network:
+    return nn.Network.from_weights([W1, W2], activation="sigmoid")
+
+
+def graph_nodes(root: Value) -> set[Value]:
+    seen, stack = {root}, [root]
+    while stack:
+        for v in stack.pop().inputs:
+            if v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return seen
+
+
+# -- the blog's network -------------------------------------------------------------------------
+
+
+def test_seed_forward_matches_hand_computation() -> None:
+    net = seed_net()
+    x2 = [sigma(sum(W1[i][j] * X[j] for j in range(3))) for i in range(2)]
+    x3 = [sigma(sum(W2[i][j] * x2[j] for j in range(2))) for i in range(2)]
+    out = net(X)
+    assert [v.data for v in out] == pytest.approx(x3, abs=1e-15)
+    loss = nn.mse(out, [1.0, 0.0])
+    assert loss.data == pytest.approx((x3[0] - 1.0) ** 2 + x3[1] ** 2, abs=1e-15)
+
+
+def test_seed_network_shape_and_attributes() -> None:
+    net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0)
+    assert net.sizes == [3, 2, 2]
+    assert net.activation == net.output_activation == "sigmoid"
+    assert net.bias is False
+    assert [len(m) for m in net.weights] == [2, 2]
+    assert [len(r) for m in net.weights for r in m] == [3, 3, 2, 2]
+    assert net.biases == [[], []]
+    assert len(net.parameters()) == 10
+    assert net.parameters()[:3] == net.weights[0][0]
+
+
+def test_weight_layout_row_is_neuron_column_is_input() -> None:
+    # Only w₂₃⁽¹⁾ is non-zero: neuron 2 of layer 2 sees input 3, neuron 1 sees nothing.
+    w1 = [[0.0, 0.0, 0.0], [0.0, 0.0, 2.0]]
+    net = nn.Network.from_weights([w1], activation="linear")
+    out = net([5.0, 7.0, 11.0])
+    assert [v.data for v in out] == [0.0, 22.0]
+    assert net.weights[0][1][2].label == "w₂₃⁽¹⁾"
+    assert net.weight_matrices() == [w1]
+
+
+def test_labels_follow_the_blog() -> None:
+    net = nn.Network([3, 2, 2], bias=True, seed=0)
+    assert net.weights[0][0][1].label == "w₁₂⁽¹⁾"
+    assert net.weights[1][1][0].label == "w₂₁⁽²⁾"
+    assert net.biases[0][1].label == "b₂⁽²⁾"
+    assert net.biases[1][0].label == "b₁⁽³⁾"
+    layers = net.forward_all(X)
+    assert [[v.label for v in layer] for layer in layers] == [
+        ["x₁⁽¹⁾", "x₂⁽¹⁾", "x₃⁽¹⁾"],
+        ["x₁⁽²⁾", "x₂⁽²⁾"],
+        ["x₁⁽³⁾", "x₂⁽³⁾"],
+    ]
+    assert nn.mse(layers[-1], [1.0, 0.0]).label == "MSE"
+
+
+def test_no_needless_nodes() -> None:
+    # 3 inputs + 10 weights; per neuron: one product per input, (inputs − 1) sums, one σ.
+    out = seed_net()(X)
+    nodes = graph_nodes(out[0]) | graph_nodes(out[1])
+    assert len(nodes) == 3 + 10 + 2 * (3 + 2 + 1) + 2 * (2 + 1 + 1)
+
+
+def test_bias_is_added() -> None:
+    net = nn.Network.from_weights([[[2.0, 3.0]]], activation="linear", biases=[[0.5]])
+    assert net([1.0, 10.0])[0].data == 32.5
+    assert net.bias is True
+    assert net.bias_vectors() == [[0.5]]
+
+
+@pytest.mark.parametrize(
+    ("activation", "f"),
+    [
+        ("sigmoid", sigma),
+        ("tanh", math.tanh),
+        ("relu", lambda z: max(0.0, z)),
+        ("linear", lambda z: z),
+    ],
+)
+def test_activations(activation: str, f: Any) -> None:
+    w = [[[1.0, -2.0], [0.5, 0.25]], [[1.5, -1.0]]]
+    net = nn.Network.from_weights(w, activation=activation)
+    x = [0.3, 0.4]
+    h = [f(w[0][i][0] * x[0] + w[0][i][1] * x[1]) for i in range(2)]
+    want = f(w[1][0][0] * h[0] + w[1][0][1] * h[1])
+    assert net(x)[0].data == pytest.approx(want, abs=1e-15)
+
+
+def test_output_activation_applies_to_last_layer_only() -> None:
+    w = [[[1.0, -2.0]], [[3.0]]]
+    net = nn.Network.from_weights(w, activation="tanh", output_activation="linear")
+    assert net.output_activation == "linear"
+    assert net([0.5, 0.5])[0].data == pytest.approx(3.0 * math.tanh(-0.5), abs=1e-15)
+    assert "output_activation='linear'" in repr(net)
+
+
+def test_inputs_may_be_values_and_gradients_reach_them() -> None:
+    xs = [Value(v) for v in X]
+    loss = nn.mse(seed_net()(xs), [1.0, 0.0])
+    loss.backward()
+    assert any(x.grad != 0.0 for x in xs)
+
+
+def test_seeded_init_is_deterministic_and_scaled() -> None:
+    a = nn.Network([4, 8, 3], seed=7)
+    b = nn.Network([4, 8, 3], seed=7)
+    c = nn.Network([4, 8, 3], seed=8)
+    assert a.weight_matrices() == b.weight_matrices()
+    assert a.bias_vectors() == b.bias_vectors()
+    assert a.weight_matrices() != c.weight_matrices()
+    for layer, n_in in zip(a.layers, a.sizes):
+        bound = 1.0 / math.sqrt(n_in)
+        values = [w.data for w in layer.parameters()]
+        assert all(-bound <= v <= bound for v in values)
+        assert len(set(values)) == len(values)
+
+
+def test_zero_grad_and_grad_matrices() -> None:
+    net = nn.Network([3, 2, 2], seed=1)
+    nn.mse(net(X), [1.0, 0.0]).backward()
+    assert any(g != 0.0 for m in net.grad_matrices() for r in m for g in r)
+    assert any(g != 0.0 for b in net.bias_grads() for g in b)
+    net.zero_grad()
+    assert all(p.grad == 0.0 for p in net.parameters())
+    assert net.grad_matrices() == [[[0.0] * 3] * 2, [[0.0] * 2] * 2]
+
+
+def test_neuron_and_layer_views_share_the_networks_values() -> None:
+    net = nn.Network([3, 2, 2], seed=2)
+    neuron = net.layers[0].neurons[1]
+    assert neuron.weights is net.weights[0][1]
+    assert neuron.bias is net.biases[0][1]
+    assert neuron(X).data == net.forward_all(X)[1][1].data
+    net.weights[0][1][0].data = 5.0  # an edit through net.weights reaches the layer
+    assert net.layers[0].weights[1][0].data == 5.0
+
+
+def test_standalone_neuron() -> None:
+    n = nn.Neuron([2.0, -1.0], bias=0.5, activation="linear")
+    assert n([3.0, 4.0]).data == 2.5
+    assert len(n.parameters()) == 3
+
+
+def test_deep_network_runs() -> None:
+    net = nn.Network([2] + [3] * 30 + [1], activation="tanh", seed=0)
+    nn.mse(net([0.1, 0.2]), [0.0]).backward()
+    assert len(net.layers) == 31
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sizes", "error", "words"),
+    [
+        ([3, 0, 2], ValueError, ["sizes[1]", "positive integer", "0"]),
+        ([3, -1], ValueError, ["sizes[1]", "-1"]),
+        ([3, 2.0, 2], TypeError, ["sizes[1]", "positive integer", "float 2.0"]),
+        ([3, "2"], TypeError, ["sizes[1]", "str '2'"]),
+        ([True, 2], TypeError, ["sizes[0]", "bool"]),
+        ([3], ValueError, ["at least two", "[3]"]),
+        ([], ValueError, ["at least two"]),
+        (3, TypeError, ["sizes", "int 3"]),
+        ("32", TypeError, ["sizes", "str"]),
+    ],
+)
+def test_bad_sizes(sizes: Any, error: type[Exception], words: list[str]) -> None:
+    with pytest.raises(error) as info:
+        nn.Network(sizes)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_unknown_activation() -> None:
+    with pytest.raises(ValueError, match=r"unknown activation 'softmax'.*sigmoid, tanh, relu"):
+        nn.Network([3, 2], activation="softmax")
+    with pytest.raises(ValueError, match="unknown output_activation 'Sigmoid'"):
+        nn.Network([3, 2], output_activation="Sigmoid")
+    with pytest.raises(TypeError, match=r"activation must be one of.*got NoneType"):
+        nn.Network([3, 2], activation=None)  # type: ignore[arg-type]
+
+
+def test_bias_flag_must_be_bool() -> None:
+    with pytest.raises(TypeError, match="bias must be True or False, got int 1"):
+        nn.Network([3, 2], bias=1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "words"),
+    [
+        ([1.0, 2.0], ValueError, ["3 entries", "got 2"]),
+        ([1.0, 2.0, 3.0, 4.0], ValueError, ["3 entries", "got 4"]),
+        ([1.0, "a", 3.0], TypeError, ["network input[1]", "real number", "str 'a'"]),
+        ([1.0, None, 3.0], TypeError, ["network input[1]", "NoneType"]),
+        ([1.0, True, 3.0], TypeError, ["network input[1]", "bool"]),
+        ([1.0, float("nan"), 3.0], ValueError, ["network input[1]", "finite", "nan"]),
+        ("abc", TypeError, ["list of 3 numbers", "str 'abc'"]),
+        (1.5, TypeError, ["list of 3 numbers", "float 1.5"]),
+    ],
+)
+def test_bad_network_input(x: Any, error: type[Exception], words: list[str]) -> None:
+    with pytest.raises(error) as info:
+        seed_net()(x)
+    for w in words:
+        assert w in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("weights", "biases", "error", "match"),
+    [
+        ([], None, TypeError, "non-empty list of weight matrices"),
+        ([[[1.0, 2.0], [3.0]]], None, ValueError, r"row 1 must have 2 entries, as row 0, got 1"),
+        (
+            [[[1.0, 2.0]], [[1.0, 2.0]]],
+            None,
+            ValueError,
+            r"weights\[1\] \(W⁽²⁾\) row 0 must have 1 entries \(one per row of W⁽¹⁾",
+        ),
+        ([[[1.0, "x"]]], None, TypeError, r"weights\[0\]\[0\]\[1\] must be a real number"),
+        ([[[1.0, math.inf]]], None, ValueError, r"weights\[0\]\[0\]\[1\] must be a finite"),
+        (
+            [[[1.0, 2.0]]],
+            [[1.0, 2.0]],
+            ValueError,
+            r"biases\[0\] \(b⁽²⁾\) must have 1 entries.*got 2",
+        ),
+        ([[[1.0, 2.0]]], [[1.0], [2.0]], ValueError, "biases must have 1 lists"),
+        (
+            [[[1.0, 2.0]]],
+            [["b"]],
+            TypeError,
+            r"biases\[0\]\[0\] must be a real number, got str 'b'",
+        ),
+    ],
+)
+def test_bad_from_weights(weights: Any, biases: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        nn.Network.from_weights(weights, biases=biases)
+
+
+def test_from_weights_accepts_numpy_arrays() -> None:
+    np = pytest.importorskip("numpy")
+    w1, w2 = np.array(W1), np.array(W2)
+    net = nn.Network.from_weights([w1, w2], biases=[np.zeros(2), np.ones(2)])
+    assert net.weight_matrices() == [W1, W2]
+    assert net.bias_vectors() == [[0.0, 0.0], [1.0, 1.0]]
+    assert all(type(w.data) is float for w in net.parameters())
+
+
+def test_layer_and_neuron_check_their_input() -> None:
+    layer = nn.Network([3, 2], seed=0).layers[0]
+    with pytest.raises(ValueError, match="Layer input must have 3 entries, got 2"):
+        layer([Value(1.0), Value(2.0)])
+    with pytest.raises(ValueError, match="Neuron input must have 2 entries, got 3"):
+        nn.Neuron([1.0, 2.0])([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="non-empty list of weights, got list"):
+        nn.Neuron([])
+    with pytest.raises(ValueError, match="non-empty list of weights, got int 3"):
+        nn.Neuron(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Neuron weights\[1\] must be a real number"):
+        nn.Neuron([1.0, "w"])  # type: ignore[list-item]
