@@ -2,6 +2,7 @@
 
 from .backward import grad
 from .check import gradcheck, numerical_grad
+from .render import draw_graph
 from .value import Value
 
-__all__ = ["Value", "grad", "gradcheck", "numerical_grad"]
+__all__ = ["Value", "draw_graph", "grad", "gradcheck", "numerical_grad"]

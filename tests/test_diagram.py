@@ -1,0 +1,118 @@
+"""net.draw() and the MSE graph of the blog's 3-2-2 network, rendered to SVG and parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graphviz
+import pytest
+from test_render import parse_svg, svg_of
+
+import nn
+from autograd import draw_graph
+from autograd.render import PARAM_COLOR, format_number
+from nn.diagram import draw_network
+
+X = [0.5, -1.0, 2.0]
+Y = [1.0, 0.0]
+
+# The blog's names, written out: wᵢⱼ⁽ˡ⁾ joins input j (layer l) to neuron i (layer l+1).
+WEIGHTS = {
+    (1, 1, 1): "w₁₁⁽¹⁾",
+    (1, 1, 2): "w₁₂⁽¹⁾",
+    (1, 1, 3): "w₁₃⁽¹⁾",
+    (1, 2, 1): "w₂₁⁽¹⁾",
+    (1, 2, 2): "w₂₂⁽¹⁾",
+    (1, 2, 3): "w₂₃⁽¹⁾",
+    (2, 1, 1): "w₁₁⁽²⁾",
+    (2, 1, 2): "w₁₂⁽²⁾",
+    (2, 2, 1): "w₂₁⁽²⁾",
+    (2, 2, 2): "w₂₂⁽²⁾",
+}
+NEURONS = ["x₁⁽¹⁾", "x₂⁽¹⁾", "x₃⁽¹⁾", "x₁⁽²⁾", "x₂⁽²⁾", "x₁⁽³⁾", "x₂⁽³⁾"]
+
+
+def blog_net() -> nn.Network:
+    return nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=7)
+
+
+def test_network_has_one_node_per_neuron_and_one_edge_per_weight() -> None:
+    net = blog_net()
+    pic = svg_of(net.draw())
+    assert sorted(texts[0] for texts in pic.node_texts.values()) == sorted(NEURONS)
+    assert len(pic.node_texts) == 7
+    assert len(pic.edges) == 10
+    for (layer, i, j), name in WEIGHTS.items():
+        tail = pic.node(f"x{'₁₂₃'[j - 1]}⁽{'¹²³'[layer - 1]}⁾")
+        head = pic.node(f"x{'₁₂₃'[i - 1]}⁽{'¹²³'[layer]}⁾")
+        w = net.weights[layer - 1][i - 1][j - 1]
+        assert pic.edge_labels(tail, head) == [[f"{name} = {format_number(w.data)}"]]
+    assert not [t for t in pic.texts if "grad" in t]  # no backward yet: no grads shown
+    captions = [texts[0] for texts in pic.clusters]
+    assert captions == ["input x⁽¹⁾", "hidden x⁽²⁾ = σ(W⁽¹⁾x⁽¹⁾)", "output x⁽³⁾ = σ(W⁽²⁾x⁽²⁾)"]
+
+
+def test_network_edges_show_grads_after_backward() -> None:
+    net = blog_net()
+    nn.mse(net(X), Y).backward()
+    pic = svg_of(net.draw())
+    for layer, matrix in enumerate(net.weights, start=1):
+        for i, row in enumerate(matrix, start=1):
+            for j, w in enumerate(row, start=1):
+                assert w.grad != 0.0
+                (texts,) = [t for _, _, t in pic.edges if t[0].startswith(WEIGHTS[layer, i, j])]
+                assert texts == [
+                    f"{WEIGHTS[layer, i, j]} = {format_number(w.data)}",
+                    f"grad {format_number(w.grad)}",
+                ]
+    hidden = draw_network(net, show_grads=False, show_values=False, legend=False)
+    assert sorted(t for _, _, (t,) in svg_of(hidden).edges) == sorted(WEIGHTS.values())
+
+
+def test_biases_are_written_in_their_neurons() -> None:
+    net = nn.Network([2, 2, 1], activation="tanh", output_activation="linear", seed=3)
+    pic = svg_of(draw_network(net, show_grads=True))
+    b = net.biases[0][1]
+    assert pic.node_texts[pic.node("x₂⁽²⁾")] == [
+        "x₂⁽²⁾",
+        f"b₂⁽²⁾ = {format_number(b.data)}",
+        "grad 0",
+    ]
+    captions = [texts[0] for texts in pic.clusters]
+    assert captions[1:] == ["hidden x⁽²⁾ = tanh(W⁽¹⁾x⁽¹⁾ + b⁽²⁾)", "output x⁽³⁾ = W⁽²⁾x⁽²⁾ + b⁽³⁾"]
+    assert len(pic.node_texts) == 5 and len(pic.edges) == 6
+
+
+def test_network_renders_to_an_svg_file(tmp_path: Path) -> None:
+    g = blog_net().draw(rankdir="TB")
+    assert isinstance(g, graphviz.Digraph)
+    path = Path(g.render(outfile=tmp_path / "network.svg"))
+    assert len(parse_svg(path.read_bytes()).node_texts) == 7
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        blog_net().draw(rankdir="sideways")
+
+
+def test_mse_graph_of_the_blog_network() -> None:
+    net = blog_net()
+    loss = nn.mse(net(X), Y)
+    loss.backward()
+    pic = svg_of(draw_graph(loss, params=net.parameters()))
+    for (layer, i, j), name in WEIGHTS.items():
+        w = net.weights[layer - 1][i - 1][j - 1]
+        node = pic.node(name)
+        assert pic.node_texts[node] == [
+            name,
+            f"data {format_number(w.data)}",
+            f"grad {format_number(w.grad)}",
+        ]
+        assert PARAM_COLOR in pic.node_fills[node]
+        # w feeds one product w·x; its edge carries ∂(w·x)/∂w = x, the neuron's input.
+        ((mul_texts, label),) = [
+            (pic.node_texts[h], texts) for t, h, texts in pic.edges if t == node
+        ]
+        assert mul_texts == ["×"]
+        x_in = net.forward_all(X)[layer - 1][j - 1].data
+        assert label == [format_number(x_in)]
+    assert pic.node_texts[pic.node("MSE")] == ["MSE", f"data {format_number(loss.data)}", "grad 1"]
+    for neuron in NEURONS:
+        assert pic.node(neuron)
