@@ -1,0 +1,216 @@
+"""``backprop-demo`` (also ``python -m nn``): the blog's 3-2-2 network, start to finish.
+
+Forward pass, MSE, ∇W⁽¹⁾ and ∇W⁽²⁾ three ways (autograd, the δ formulas, finite differences),
+the computation graph and the network drawn to SVG, then training with a loss curve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import graphviz
+
+from autograd import draw_graph
+
+from .backprop import autograd_grad_matrices, backprop, numerical_grad_matrices
+from .losses import mse
+from .module import Matrix, Network
+from .notation import neuron_label, superscript
+from .train import train
+
+SIZES = [3, 2, 2]
+SAMPLE_X = [0.5, -0.2, 0.1]
+SAMPLE_Y = [1.0, 0.0]
+
+
+def toy_task(seed: int, n: int = 40) -> tuple[list[list[float]], list[list[float]]]:
+    """Points x⁽¹⁾ in [−1, 1]³, labelled y = [1, 0] when x₁ > x₃ and [0, 1] otherwise."""
+    rng = random.Random(seed)
+    xs = [[rng.uniform(-1.0, 1.0) for _ in range(3)] for _ in range(n)]
+    ys = [[1.0, 0.0] if x[0] > x[2] else [0.0, 1.0] for x in xs]
+    return xs, ys
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not 0.0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return x
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="backprop-demo",
+        description=(
+            "Walk through the blog's 3-2-2 sigmoid network: forward pass, MSE, every ∂MSE/∂wᵢⱼ "
+            "computed three ways (autograd, δ formulas, finite differences), the computation "
+            "graph and the network drawn to SVG, then training on a small task."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("demo-output"),
+        help="folder for graph.svg, network.svg, loss.png and weights.json "
+        "(created if missing; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed", type=_int, default=0, help="seeds the weights and the data (default: 0)"
+    )
+    parser.add_argument(
+        "--epochs", type=_positive_int, default=300, help="training epochs (default: 300)"
+    )
+    parser.add_argument(
+        "--lr", type=_positive_float, default=2.0, help="SGD learning rate η (default: 2.0)"
+    )
+    return parser.parse_args(argv)
+
+
+def _row(numbers: Sequence[float]) -> str:
+    return "[" + " ".join(f"{x:+.6f}" for x in numbers) + "]"
+
+
+def _vector(name: str, numbers: Sequence[float]) -> str:
+    return f"  {name} = {_row(numbers)}"
+
+
+def _side_by_side(title: str, matrices: dict[str, Matrix]) -> list[str]:
+    """One matrix per method, rows aligned, under a shared title."""
+    blocks = {name: [_row(r) for r in m] for name, m in matrices.items()}
+    width = max(len(line) for lines in blocks.values() for line in lines)
+    head = "  ".join(f"{name:<{width}}" for name in blocks)
+    lines = [f"  {title}", f"    {head}"]
+    for k in range(len(next(iter(blocks.values())))):
+        lines.append("    " + "  ".join(f"{b[k]:<{width}}" for b in blocks.values()))
+    return lines
+
+
+def _max_difference(a: list[Matrix], b: list[Matrix]) -> float:
+    return max(abs(p - q) for ma, mb in zip(a, b) for ra, rb in zip(ma, mb) for p, q in zip(ra, rb))
+
+
+def run(args: argparse.Namespace) -> None:
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    net = Network(SIZES, activation="sigmoid", bias=False, seed=args.seed)
+
+    print("The blog's network: x⁽²⁾ = σ(W⁽¹⁾·x⁽¹⁾), x⁽³⁾ = σ(W⁽²⁾·x⁽²⁾), no biases")
+    for l, matrix in enumerate(net.weight_matrices(), start=1):  # noqa: E741
+        print(f"  W⁽{superscript(l)}⁾ =")
+        for row in matrix:
+            print(f"    {_row(row)}")
+
+    print("\nForward pass")
+    layers = net.forward_all(SAMPLE_X)
+    for l, layer in enumerate(layers, start=1):  # noqa: E741
+        print(_vector(f"x⁽{superscript(l)}⁾", [v.data for v in layer]))
+    print(_vector("y   ", SAMPLE_Y))
+    loss = mse(layers[-1], SAMPLE_Y)
+    loss.label = "MSE"
+    print(f"  MSE = Σᵢ (xᵢ⁽³⁾ − yᵢ)² = {loss.data:.6f}")
+
+    print("\nBackpropagation: ∂MSE/∂wᵢⱼ three ways")
+    methods = {
+        "autograd": autograd_grad_matrices(net, SAMPLE_X, SAMPLE_Y),
+        "δ formulas": backprop(net, SAMPLE_X, SAMPLE_Y).weight_grads,
+        "finite differences": numerical_grad_matrices(net, SAMPLE_X, SAMPLE_Y),
+    }
+    for l in range(len(net.weights)):  # noqa: E741
+        rows, cols = len(net.weights[l]), len(net.weights[l][0])
+        title = f"∇W⁽{superscript(l + 1)}⁾ ({rows}×{cols})"
+        print("\n".join(_side_by_side(title, {k: m[l] for k, m in methods.items()})))
+    auto = methods["autograd"]
+    print(
+        "  largest disagreement: "
+        f"autograd vs δ formulas {_max_difference(auto, methods['δ formulas']):.1e}, "
+        f"autograd vs finite differences "
+        f"{_max_difference(auto, methods['finite differences']):.1e}"
+    )
+
+    loss.backward()  # so the drawings show every grad
+    graph_path = draw_graph(loss, params=net.parameters()).render(
+        outfile=out / "graph.svg", cleanup=True
+    )
+    network_path = net.draw().render(outfile=out / "network.svg", cleanup=True)
+    print(f"\nDrawn: {graph_path} (the MSE's computation graph, local derivatives on the edges)")
+    print(f"       {network_path} (the network, weights and their gradients on the edges)")
+
+    xs, ys = toy_task(args.seed)
+    inputs = ", ".join(neuron_label(1, j) for j in range(1, 4))
+    print(
+        f"\nTraining on {len(xs)} points ({inputs}) in [−1, 1]³, target [1, 0] when x₁⁽¹⁾ > x₃⁽¹⁾ "
+        f"else [0, 1]: SGD, η = {args.lr:g}, {args.epochs} epochs"
+    )
+    before = _mean_loss(net, xs, ys)
+    history = train(net, xs, ys, epochs=args.epochs, lr=args.lr, shuffle=True, seed=args.seed)
+    after = _mean_loss(net, xs, ys)
+    correct = sum(
+        (out[0].data > out[1].data) == (y[0] > y[1])
+        for out, y in ((net(x), y) for x, y in zip(xs, ys))
+    )
+    print(
+        f"  mean MSE before {before:.4f}, after {after:.4f}; {correct}/{len(xs)} classified right"
+    )
+    curve = _plot_loss(history, out / "loss.png")
+    weights = out / "weights.json"
+    net.save(weights)
+    print(f"  loss curve: {curve}\n  trained weights: {weights}")
+
+
+def _mean_loss(net: Network, xs: list[list[float]], ys: list[list[float]]) -> float:
+    return sum(mse(net(x), y).data for x, y in zip(xs, ys)) / len(xs)
+
+
+def _plot_loss(history: list[float], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(range(1, len(history) + 1), history)
+    ax.set(xlabel="epoch", ylabel="mean MSE", title="Training the 3-2-2 network", yscale="log")
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``backprop-demo`` and ``python -m nn``; returns the exit status."""
+    args = parse_args(argv)
+    try:
+        run(args)
+    except (OSError, graphviz.ExecutableNotFound) as exc:
+        print(f"backprop-demo: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The demo command: what it prints, the files it writes, and its handling of bad options."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import nn
+from nn.cli import SAMPLE_X, SAMPLE_Y, main, toy_task
+
+
+def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["--out", str(out), "--epochs", "40", "--seed", "3"]) == 0
+    text = capsys.readouterr().out
+
+    net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=3)
+    loss = nn.mse(net(SAMPLE_X), SAMPLE_Y)
+    loss.backward()
+    assert f"MSE = Σᵢ (xᵢ⁽³⁾ − yᵢ)² = {loss.data:.6f}" in text
+    for row in net.grad_matrices()[0] + net.grad_matrices()[1]:  # ∇W printed as computed here
+        assert "[" + " ".join(f"{g:+.6f}" for g in row) + "]" in text
+    assert "autograd" in text and "δ formulas" in text and "finite differences" in text
+    worst = re.search(r"autograd vs finite differences (\S+)", text)
+    assert worst and float(worst.group(1)) < 1e-8
+
+    before, after = map(float, re.search(r"before (\S+), after (\S+);", text).groups())
+    assert after < before
+
+    for svg in ("graph.svg", "network.svg"):
+        root = ET.parse(out / svg).getroot()  # well-formed SVG
+        assert root.tag.endswith("svg")
+    assert "MSE" in (out / "graph.svg").read_text()
+    assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    trained = nn.Network.load(out / "weights.json")
+    assert trained.sizes == [3, 2, 2] and json.loads((out / "weights.json").read_text())
+    assert not list(out.glob("*.gv"))  # no stray DOT sources beside the pictures
+
+
+def test_toy_task_labels_follow_its_rule():
+    xs, ys = toy_task(seed=1, n=50)
+    assert len(xs) == 50
+    for x, y in zip(xs, ys):
+        assert y == ([1.0, 0.0] if x[0] > x[2] else [0.0, 1.0])
+
+
+def test_help_explains_every_option(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--out", "--seed", "--epochs", "--lr"):
+        assert option in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--epochs", "0"], "expected a positive integer, got 0"),
+        (["--epochs", "ten"], "expected a positive integer, got 'ten'"),
+        (["--lr", "-1"], "expected a positive number, got -1"),
+        (["--lr", "nan"], "expected a positive number, got nan"),
+        (["--seed", "1.5"], "expected an integer, got '1.5'"),
+        (["--colour"], "unrecognized arguments: --colour"),
+    ],
+)
+def test_bad_options_exit_non_zero_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unusable_output_folder_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["--out", str(blocker / "sub"), "--epochs", "1"]) == 1
+    assert "backprop-demo:" in capsys.readouterr().err
+
+
+def test_runs_as_a_module(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "--out", str(tmp_path), "--epochs", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "∇W⁽¹⁾ (2×3)" in result.stdout and (Path(tmp_path) / "network.svg").exists()
