@@ -106,7 +106,7 @@ def _side_by_side(title: str, matrices: dict[str, Matrix]) -> list[str]:
     lines = [f"  {title}", f"    {head}"]
     for k in range(len(next(iter(blocks.values())))):
         lines.append("    " + "  ".join(f"{b[k]:<{width}}" for b in blocks.values()))
-    return lines
+    return [line.rstrip() for line in lines]
 
 
 def _max_difference(a: list[Matrix], b: list[Matrix]) -> float:
