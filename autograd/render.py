@@ -24,7 +24,6 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "Diagram",
     "GraphvizNotFoundError",
-    "count_values",
     "draw_graph",
     "format_number",
     "html_escape",
@@ -218,18 +217,6 @@ def _edge_labels(v: Value) -> list[str]:
         return ["∞"] * len(v.inputs)
 
 
-def count_values(root: Value) -> int:
-    """How many Values ``root`` depends on, itself included (one pass, no recursion)."""
-    seen = {root}
-    stack = [root]
-    while stack:
-        for v in stack.pop().inputs:
-            if v not in seen:
-                seen.add(v)
-                stack.append(v)
-    return len(seen)
-
-
 def draw_graph(
     root: Value,
     *,
@@ -254,14 +241,14 @@ def draw_graph(
         raise TypeError(f"draw_graph needs a Value, got {type(root).__name__} {root!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    size = count_values(root)
+    order = reverse_topological(root)
+    size = len(order)
     if size > max_nodes:
         raise ValueError(
             f"the graph has {size} Values, more than max_nodes={max_nodes}: Graphviz would "
             f"take long to lay it out and the picture would be unreadable. Draw a smaller "
             f"part (one output, one neuron), or pass max_nodes={size} to draw it anyway."
         )
-    order = reverse_topological(root)
     order.reverse()  # inputs first: dot keeps this order within a rank
     names = {v: f"v{k}" for k, v in enumerate(order)}
     param_set = None if params is None else set(params)

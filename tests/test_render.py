@@ -17,7 +17,6 @@ from autograd.render import (
     PARAM_COLOR,
     Diagram,
     GraphvizNotFoundError,
-    count_values,
     format_number,
     op_symbol,
 )
@@ -224,8 +223,7 @@ def test_graphs_larger_than_max_nodes_are_refused_before_layout() -> None:
     v = x
     for _ in range(20_000):  # deep: counting must not recurse
         v = v + 1.0
-    size = count_values(v)
-    assert size == 40_001  # x, 20 000 constants, 20 000 sums
+    # 40 001 Values: x, 20 000 constants, 20 000 sums
     with pytest.raises(ValueError, match=r"40001 Values.*max_nodes=500.*max_nodes=40001"):
         draw_graph(v)
     small = x + 1.0
