@@ -13,12 +13,12 @@ For the blog's 3-2-2 network: ∇W⁽²⁾ = δ⁽³⁾ (x⁽²⁾)ᵀ (2×2) an
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from autograd import Value, grad, numerical_grad
+from autograd.ops import SIGMOID
 
 from .losses import REDUCTIONS, mse
 from .module import Layer, Matrix, Network
@@ -50,13 +50,6 @@ class Backprop:
     loss: float
 
 
-def _sigmoid(z: float) -> float:
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
 def _numbers(v: Sequence[float], n: int, what: str) -> list[float]:
     return [x.data if isinstance(x, Value) else x for x in check_vector(v, n, what)]
 
@@ -82,7 +75,7 @@ def backprop(net: Network, x: Sequence[float], y: Sequence[float]) -> Backprop:
         z = [sum(wij * xj for wij, xj in zip(row, prev)) for row in w]
         if b:
             z = [zi + bi for zi, bi in zip(z, b)]
-        xs.append([_sigmoid(zi) for zi in z])
+        xs.append([SIGMOID.forward(zi) for zi in z])  # σ from the op table, on floats
     out = xs[-1]
     loss = sum((o - t) ** 2 for o, t in zip(out, target))
     delta = [2.0 * (o - t) * o * (1.0 - o) for o, t in zip(out, target)]  # δ⁽ᴸ⁾
