@@ -73,6 +73,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad needs a Value as output, got {type(output).__name__} {output!r}")
+    if isinstance(inputs, Value):
+        raise TypeError("grad needs a list of Values as inputs, e.g. grad(y, [x]); got one Value")
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad needs Values as inputs, got {type(x).__name__} {x!r}")

@@ -42,6 +42,8 @@ class Value:
     _op: Op | None
 
     def __init__(self, data: Number, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label

@@ -87,6 +87,8 @@ def test_grad_of_unused_input_is_zero():
 def test_grad_rejects_non_values():
     with pytest.raises(TypeError, match="grad needs a Value as output"):
         grad(1.0, [Value(1.0)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"list of Values as inputs, e.g. grad\(y, \[x\]\)"):
+        grad(Value(1.0), Value(1.0))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="grad needs Values as inputs"):
         grad(Value(1.0), [1.0])  # type: ignore[list-item]
 

@@ -98,6 +98,11 @@ def test_non_numbers_are_type_errors(bad):
         Value(bad)
 
 
+def test_label_must_be_text():
+    with pytest.raises(TypeError, match="Value label must be a str, got int 3"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_non_finite_numbers_are_value_errors(bad):
     with pytest.raises(ValueError, match="finite"):
