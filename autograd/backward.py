@@ -78,7 +78,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad needs Values as inputs, got {type(x).__name__} {x!r}")
-    grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
+    seed = Value(1.0) if create_graph else 1.0  # ∂output/∂output
+    grads: dict[Value, Any] = {output: seed}
     for node in reverse_topological(output):
         op = node._op
         g = grads.get(node)
@@ -89,6 +90,11 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
         else:
             local = node.local_grads
         for inp, d in zip(node.inputs, local):
-            term = g if (isinstance(d, float) and d == 1.0) else g * d
+            if isinstance(d, float) and d == 1.0:
+                term = g
+            elif g is seed:  # 1·d: no "× 1" node in a create_graph result
+                term = d if isinstance(d, Value) or not create_graph else Value(d)
+            else:
+                term = g * d
             grads[inp] = term if inp not in grads else grads[inp] + term
     return [grads[x] if x in grads else Value(0.0) if create_graph else 0.0 for x in inputs]

@@ -72,6 +72,9 @@ class Diagram(graphviz.Digraph):  # type: ignore[misc]
     methods below; ``source`` and ``save`` never need ``dot``.
     """
 
+    def __repr__(self) -> str:
+        return f"<Diagram {self.name!r}: .render(outfile=...) draws it, .source is its DOT text>"
+
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render to a file, e.g. ``g.render(outfile="graph.svg")``; returns its path."""
         try:

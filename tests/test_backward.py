@@ -127,6 +127,17 @@ def test_first_derivative_with_create_graph_matches_float_mode():
     assert [v.data for v in values] == pytest.approx(floats, rel=1e-14)
 
 
+def test_create_graph_result_is_the_local_derivative_itself_not_one_times_it():
+    s = Value(0.5)
+    y = s.sigmoid()
+    (d,) = grad(y, [s], create_graph=True)
+    assert d.op == "*" and d.inputs[0] is y  # σ′ = σ·(1 − σ), with no "× 1" from the seed
+    (d_sub,) = grad(s - 2.0, [s], create_graph=True)
+    assert d_sub.data == 1.0
+    (d_neg,) = grad(2.0 - s, [s], create_graph=True)
+    assert isinstance(d_neg, Value) and d_neg.data == -1.0
+
+
 def test_hessian_and_mixed_partials():
     # f = x²y + y³ + xʸ: ∂²f/∂x² = 2y + y(y−1)xʸ⁻², ∂²f/∂x∂y = 2x + xʸ⁻¹(1 + y ln x),
     # ∂²f/∂y² = 6y + xʸ(ln x)²

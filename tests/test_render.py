@@ -218,6 +218,13 @@ def test_groups_frame_values_with_their_ops() -> None:
     assert "subgraph cluster_0" in g.source and "cluster_1" not in g.source
 
 
+def test_diagram_repr_is_stable_and_says_what_to_do() -> None:
+    g = draw_graph(Value(1.0) * 2.0)
+    assert repr(g) == (
+        "<Diagram 'computation_graph': .render(outfile=...) draws it, .source is its DOT text>"
+    )
+
+
 def test_graphs_larger_than_max_nodes_are_refused_before_layout() -> None:
     x = Value(1.0, label="x")
     v = x
