@@ -16,10 +16,11 @@ from .backprop import (
     backprop_deltas,
     numerical_grad_matrices,
 )
+from .data import toy_task
 from .io import load, save
 from .losses import mse
 from .module import Layer, Module, Network, Neuron
-from .notation import bias_label, neuron_label, weight_label
+from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .optim import SGD, Adam, Optimizer
 from .train import train
 from .validate import ACTIVATIONS
@@ -42,7 +43,10 @@ __all__ = [
     "mse",
     "neuron_label",
     "numerical_grad_matrices",
+    "preactivation_label",
     "save",
+    "superscript",
+    "toy_task",
     "train",
     "weight_label",
 ]

@@ -7,7 +7,6 @@ the computation graph and the network drawn to SVG, then training with a loss cu
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ import graphviz
 from autograd import draw_graph
 
 from .backprop import autograd_grad_matrices, backprop, numerical_grad_matrices
+from .data import toy_task
 from .losses import mse
 from .module import Matrix, Network
 from .notation import neuron_label, superscript
@@ -25,14 +25,6 @@ from .train import train
 SIZES = [3, 2, 2]
 SAMPLE_X = [0.5, -0.2, 0.1]
 SAMPLE_Y = [1.0, 0.0]
-
-
-def toy_task(seed: int, n: int = 40) -> tuple[list[list[float]], list[list[float]]]:
-    """Points x⁽¹⁾ in [−1, 1]³, labelled y = [1, 0] when x₁ > x₃ and [0, 1] otherwise."""
-    rng = random.Random(seed)
-    xs = [[rng.uniform(-1.0, 1.0) for _ in range(3)] for _ in range(n)]
-    ys = [[1.0, 0.0] if x[0] > x[2] else [0.0, 1.0] for x in xs]
-    return xs, ys
 
 
 def _positive_int(text: str) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from autograd import Value
 
+from .notation import subscript
 from .validate import check_vector, describe, short
 
 __all__ = ["REDUCTIONS", "mse"]
@@ -18,7 +19,7 @@ def mse(
 ) -> Value:
     """Σᵢ (predᵢ − yᵢ)² (``reduction="sum"``, the blog's formula) or its mean over i ("mean").
 
-    The result is labelled "MSE".
+    Targets given as numbers become leaves labelled y₁, y₂, …; the result is labelled "MSE".
     """
     if reduction not in REDUCTIONS:
         raise ValueError(f"unknown reduction {reduction!r}; expected 'sum' or 'mean'")
@@ -29,7 +30,10 @@ def mse(
     ps = [
         p if isinstance(p, Value) else Value(p) for p in check_vector(pred, len(pred), "prediction")
     ]
-    ys: list[Value | float] = check_vector(target, len(ps), "target (one per prediction)")
+    ys = [
+        y if isinstance(y, Value) else Value(y, f"y{subscript(i)}")
+        for i, y in enumerate(check_vector(target, len(ps), "target (one per prediction)"), 1)
+    ]
     loss = (ps[0] - ys[0]) ** 2
     for p, y in zip(ps[1:], ys[1:]):
         loss = loss + (p - y) ** 2

@@ -18,7 +18,7 @@ from typing import Any
 
 from autograd import Value
 
-from .notation import bias_label, neuron_label, superscript, weight_label
+from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .validate import (
     check_activation,
     check_sizes,
@@ -147,6 +147,7 @@ class Layer(Module):
         self.activation = check_activation(activation)
         self.number = number
         self._labels = [neuron_label(number + 1, i + 1) for i in range(len(weights))]
+        self._z_labels = [preactivation_label(number + 1, i + 1) for i in range(len(weights))]
 
     @property
     def n_in(self) -> int:
@@ -167,7 +168,7 @@ class Layer(Module):
         ]
 
     def __call__(self, x: Sequence[Value]) -> list[Value]:
-        """f(W·x + b), one Value per neuron, labelled xᵢ⁽ˡ⁺¹⁾."""
+        """f(W·x + b), one Value per neuron, labelled xᵢ⁽ˡ⁺¹⁾ (and W·x + b labelled zᵢ⁽ˡ⁺¹⁾)."""
         if len(x) != len(self.weights[0]):
             raise ValueError(f"Layer input must have {self.n_in} entries, got {len(x)}")
         f = _ACTIVATE[self.activation]
@@ -175,7 +176,11 @@ class Layer(Module):
         out = []
         for i, row in enumerate(self.weights):
             z = _weighted_sum(row, biases[i] if biases else None, x)
-            a = z if f is None else f(z)
+            if f is None:
+                a = z
+            else:
+                z.label = self._z_labels[i]
+                a = f(z)
             a.label = self._labels[i]
             out.append(a)
         return out

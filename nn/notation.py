@@ -8,7 +8,14 @@ neurons x⁽²⁾, whose biases are b⁽²⁾.
 
 from __future__ import annotations
 
-__all__ = ["bias_label", "neuron_label", "subscript", "superscript", "weight_label"]
+__all__ = [
+    "bias_label",
+    "neuron_label",
+    "preactivation_label",
+    "subscript",
+    "superscript",
+    "weight_label",
+]
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -41,6 +48,14 @@ def weight_label(l: int, i: int, j: int) -> str:  # noqa: E741
 def neuron_label(l: int, i: int) -> str:  # noqa: E741
     """xᵢ⁽ˡ⁾: neuron i of layer l (layer 1 is the input). ``neuron_label(2, 1) == "x₁⁽²⁾"``."""
     return f"x{subscript(i)}{_layer(l)}"
+
+
+def preactivation_label(l: int, i: int) -> str:  # noqa: E741
+    """zᵢ⁽ˡ⁾ = Σⱼ wᵢⱼ⁽ˡ⁻¹⁾ xⱼ⁽ˡ⁻¹⁾ (+ bᵢ⁽ˡ⁾), so that xᵢ⁽ˡ⁾ = f(zᵢ⁽ˡ⁾) and δᵢ⁽ˡ⁾ = ∂MSE/∂zᵢ⁽ˡ⁾.
+
+    ``preactivation_label(2, 1) == "z₁⁽²⁾"``.
+    """
+    return f"z{subscript(i)}{_layer(l)}"
 
 
 def bias_label(l: int, i: int) -> str:  # noqa: E741

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import nn
-from nn.cli import SAMPLE_X, SAMPLE_Y, main, toy_task
+from nn.cli import SAMPLE_X, SAMPLE_Y, main
 
 
 def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
@@ -41,13 +41,6 @@ def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
     trained = nn.Network.load(out / "weights.json")
     assert trained.sizes == [3, 2, 2] and json.loads((out / "weights.json").read_text())
     assert not list(out.glob("*.gv"))  # no stray DOT sources beside the pictures
-
-
-def test_toy_task_labels_follow_its_rule():
-    xs, ys = toy_task(seed=1, n=50)
-    assert len(xs) == 50
-    for x, y in zip(xs, ys):
-        assert y == ([1.0, 0.0] if x[0] > x[2] else [0.0, 1.0])
 
 
 def test_help_explains_every_option(capsys):

@@ -32,6 +32,10 @@ def test_mse_worked_example() -> None:
     loss = nn.mse([Value(0.8), Value(0.3)], [1.0, 0.0])
     assert loss.data == pytest.approx(0.04 + 0.09, abs=1e-15)
     assert loss.label == "MSE"
+    targets = [sq.inputs[0].inputs[1] for sq in (loss.inputs[0], loss.inputs[1])]  # (p − y)²
+    assert [(y.label, y.data) for y in targets] == [("y₁", 1.0), ("y₂", 0.0)]
+    given = Value(1.0, label="target")
+    assert nn.mse([Value(0.8)], [given]).inputs[0].inputs[1] is given  # Values are used as given
     assert nn.mse([0.8, 0.3], [1.0, 0.0], "mean").data == pytest.approx(0.065, abs=1e-15)
 
 

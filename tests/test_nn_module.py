@@ -80,7 +80,17 @@ def test_labels_follow_the_blog() -> None:
         ["x₁⁽²⁾", "x₂⁽²⁾"],
         ["x₁⁽³⁾", "x₂⁽³⁾"],
     ]
+    assert [[v.inputs[0].label for v in layer] for layer in layers[1:]] == [
+        ["z₁⁽²⁾", "z₂⁽²⁾"],  # σ's input: the weighted sum, where δ⁽²⁾ lives
+        ["z₁⁽³⁾", "z₂⁽³⁾"],
+    ]
     assert nn.mse(layers[-1], [1.0, 0.0]).label == "MSE"
+
+
+def test_linear_layers_label_their_output_only() -> None:
+    net = nn.Network([2, 1], activation="linear", bias=False, seed=0)
+    (out,) = net([1.0, 2.0])
+    assert out.label == "x₁⁽²⁾" and out.op == "+"
 
 
 def test_no_needless_nodes() -> None:

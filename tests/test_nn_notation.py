@@ -2,7 +2,14 @@
 
 import pytest
 
-from nn.notation import bias_label, neuron_label, subscript, superscript, weight_label
+from nn.notation import (
+    bias_label,
+    neuron_label,
+    preactivation_label,
+    subscript,
+    superscript,
+    weight_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +33,7 @@ def test_neuron_and_bias_labels() -> None:
     assert neuron_label(3, 10) == "x₁₀⁽³⁾"
     assert bias_label(2, 1) == "b₁⁽²⁾"
     assert bias_label(3, 2) == "b₂⁽³⁾"
+    assert preactivation_label(2, 1) == "z₁⁽²⁾"
 
 
 def test_digits() -> None:
