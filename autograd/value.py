@@ -14,12 +14,17 @@ Number = int | float
 
 def _as_float(x: object, what: str) -> float:
     """Check that ``x`` is a finite real number and return it as a float."""
-    if x.__class__ is float or x.__class__ is int:  # the common case, without the ABC check
+    if x.__class__ is not float and x.__class__ is not int:  # else skip the slow ABC check
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(
+                f"{what} needs a real number (int or float), got {type(x).__name__} {x!r}"
+            )
+    try:
         f = float(x)
-    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} needs a real number (int or float), got {type(x).__name__} {x!r}")
-    else:
-        f = float(x)
+    except OverflowError:
+        raise ValueError(
+            f"{what} needs a finite number, got an int too large for a float"
+        ) from None
     if not math.isfinite(f):
         raise ValueError(f"{what} needs a finite number, got {f!r}")
     return f
@@ -57,7 +62,11 @@ class Value:
 
     @property
     def local_grads(self) -> tuple[float, ...]:
-        """∂self/∂inputs[k] at the forward values (empty for a leaf)."""
+        """∂self/∂inputs[k] at the forward values (empty for a leaf).
+
+        Computed from the op table when asked, from the inputs' ``data`` as it is now (after an
+        optimizer step has changed the leaves, rebuild the graph to see matching numbers).
+        """
         if self._op is None:
             return ()
         return local_grads_at(self)
@@ -97,7 +106,7 @@ class Value:
             return _binary(ops.POW, self, other)
         if isinstance(other, bool) or not isinstance(other, numbers.Real):
             return NotImplemented
-        return _unary(ops.power(_as_float(other, "**")), self)
+        return _unary(ops.power(_as_float(other, "**") + 0.0), self)  # + 0.0: -0.0 is 0.0
 
     def __rpow__(self, other: Number) -> Value:
         return _binary(ops.POW, other, self)
@@ -129,12 +138,11 @@ class Value:
         """max(0, x); its derivative at 0 is taken as 0."""
         return _unary(ops.RELU, self)
 
-    def __abs__(self) -> Value:
-        return _unary(ops.ABS, self)
-
     def abs(self) -> Value:
         """|x|; its derivative at 0 is taken as 1."""
         return _unary(ops.ABS, self)
+
+    __abs__ = abs
 
     # -- gradients -------------------------------------------------------------------------
 
@@ -177,7 +185,9 @@ def _node(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     """A Value computed by ``op`` (no type checks: ``data`` comes from ``op.forward``)."""
     if data - data != 0.0:  # inf or nan: an overflow the forward rule could not see coming
         args = ", ".join(repr(v.data) for v in inputs)
-        raise OverflowError(f"{op.name} of {args} overflows to {data!r}")
+        if all(math.isfinite(v.data) for v in inputs):
+            raise OverflowError(f"{op.name} of {args} overflows to {data!r}")
+        raise ValueError(f"{op.name} of {args}: an input's data is not finite")
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
@@ -199,7 +209,7 @@ def local_grads_at(node: Value) -> tuple[float, ...]:
         raise derivative_error(node, exc) from exc
 
 
-def derivative_error(node: Value, exc: ArithmeticError) -> ArithmeticError:
-    """The error for a local derivative that is infinite at ``node``'s inputs."""
+def derivative_error(node: Value, exc: Exception) -> Exception:
+    """The error for a local derivative that is infinite or undefined at ``node``'s inputs."""
     args = ", ".join(repr(v.data) for v in node.inputs)
     return type(exc)(f"the derivative of {node.op} at {args} is not finite ({exc})")

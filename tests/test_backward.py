@@ -206,3 +206,49 @@ def test_dropped_graphs_are_freed_without_the_cyclic_collector():
         assert gc.collect() == 0  # nothing was left for the cycle collector to find
     finally:
         gc.enable()
+
+
+def test_a_gradient_that_overflows_is_an_error_and_leaves_grads_as_they_were():
+    x = Value(1e-200, label="x")
+    y = 1 / x  # ∂y/∂x = −1/x² = −1e400: not a float
+    with pytest.raises(OverflowError, match=r"gradient reaching 'x' overflows to -inf"):
+        y.backward()
+    assert (x.grad, y.grad) == (0.0, 0.0)
+    with pytest.raises(OverflowError, match="overflows to -inf"):
+        grad(y, [x])
+
+
+def test_a_failed_backward_changes_no_grad():
+    x = Value(0.0)
+    w = Value(2.0)
+    (w * x).backward()
+    assert (x.grad, w.grad) == (2.0, 0.0)
+    y = x.sqrt() + x * 3.0  # √x has no finite slope at 0; the x·3 branch runs first
+    with pytest.raises(ZeroDivisionError, match=r"derivative of sqrt at 0\.0"):
+        y.backward()
+    assert (x.grad, w.grad) == (2.0, 0.0)
+
+
+def test_create_graph_errors_name_the_operation():
+    x = Value(0.0)
+    with pytest.raises(ZeroDivisionError, match=r"derivative of sqrt at 0\.0 is not finite"):
+        grad(x.sqrt(), [x], create_graph=True)
+    with pytest.raises(ZeroDivisionError, match=r"derivative of \*\*0\.5 at 0\.0 is not finite"):
+        grad(x**0.5, [x], create_graph=True)
+
+
+def test_grad_takes_any_iterable_of_inputs_and_repeats():
+    a, b = Value(2.0), Value(3.0)
+    y = a * b
+    assert grad(y, (v for v in [a, b])) == [3.0, 2.0]
+    assert grad(y, [a, a, y]) == [3.0, 3.0, 1.0]  # repeated inputs, and ∂y/∂y = 1
+
+
+def test_data_reassigned_to_an_int_still_differentiates():
+    a = Value(2.0)
+    a.data = 2  # an int written by hand into the public attribute
+    b = Value(3.0)
+    y = a**b + a.relu()
+    y.backward()
+    assert a.grad == pytest.approx(3 * 2**2 + 1)
+    assert b.grad == pytest.approx(2**3 * math.log(2))
