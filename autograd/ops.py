@@ -32,13 +32,13 @@ class Op:
 
 
 def data_of(x: Any) -> float:
-    """The float behind ``x``: ``x`` itself for a float, ``x.data`` for a ``Value``."""
-    return x if isinstance(x, float) else x.data
+    """The number behind ``x``: ``x`` itself for a number, ``x.data`` for a ``Value``."""
+    return x if isinstance(x, (float, int)) else x.data
 
 
 def log(x: Any) -> Any:
-    """ln x for a float or a ``Value`` (used by rules that need it, e.g. ∂(aᵇ)/∂b = aᵇ ln a)."""
-    return math.log(x) if isinstance(x, float) else x.log()
+    """ln x for a number or a ``Value`` (for rules that need it, e.g. ∂(aᵇ)/∂b = aᵇ ln a)."""
+    return math.log(x) if isinstance(x, (float, int)) else x.log()
 
 
 def _divide(a: float, b: float) -> float:
@@ -50,8 +50,8 @@ def _divide(a: float, b: float) -> float:
 def _pow_value(a: float, b: float) -> float:
     if a <= 0.0:
         raise ValueError(
-            f"Value ** Value needs a positive base (its derivative uses ln of the base), "
-            f"got base {a!r}"
+            f"{a!r} ** {b!r}: a Value exponent needs a positive base "
+            f"(∂aᵇ/∂b = aᵇ·ln a), got base {a!r}"
         )
     return _checked_pow(a, b)
 
@@ -121,4 +121,5 @@ def power(c: float) -> Op:
     def local_grads(a: Any, out: Any) -> tuple[Any, ...]:
         return (c * a ** (c - 1.0),) if c != 0.0 else (0.0,)
 
-    return Op(f"**{c:g}", forward, local_grads)
+    short = f"{c:g}"
+    return Op(f"**{short if float(short) == c else repr(c)}", forward, local_grads)
