@@ -17,20 +17,35 @@ def _evaluate(f: Function, point: Sequence[float]) -> float:
 
 
 def numerical_grad(f: Function, xs: Sequence[Value | float], eps: float = 1e-6) -> list[float]:
-    """Central differences: ∂f/∂xᵢ ≈ (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε, for every i.
+    """Central differences: ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h, for every i.
 
-    ``f`` maps a list of Values to a Value; ``xs`` are the point (Values or numbers).
+    ``f`` maps a list of Values to a Value; ``xs`` are the point (Values or numbers).  The step
+    is relative, h = ε·max(1, |xᵢ|), so it stays above float rounding at large |xᵢ|, and the
+    division is by the step as the floats actually took it.
     """
-    if not eps > 0.0:
-        raise ValueError(f"numerical_grad needs eps > 0, got {eps!r}")
+    eps = _tolerance(eps, "eps")
+    if eps == 0.0:
+        raise ValueError("numerical_grad needs eps > 0, got 0.0")
     point = [x.data if isinstance(x, Value) else _as_float(x, "numerical_grad") for x in xs]
     result = []
-    for i in range(len(point)):
+    for i, x in enumerate(point):
         up, down = list(point), list(point)
-        up[i] += eps
-        down[i] -= eps
-        result.append((_evaluate(f, up) - _evaluate(f, down)) / (2.0 * eps))
+        h = eps * max(1.0, abs(x))
+        up[i] += h
+        down[i] -= h
+        step = up[i] - down[i]
+        if step == 0.0:
+            raise ValueError(f"eps={eps!r} is too small for x[{i}]={x!r}: x ± eps rounds to x")
+        result.append((_evaluate(f, up) - _evaluate(f, down)) / step)
     return result
+
+
+def _tolerance(x: float, name: str) -> float:
+    """A finite number ≥ 0, or a ValueError/TypeError naming the argument."""
+    value = _as_float(x, name)
+    if value < 0.0:
+        raise ValueError(f"{name} must be ≥ 0, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,10 @@ class GradcheckResult:
         )
         return "\n".join(lines)
 
-    __repr__ = __str__
+    def __repr__(self) -> str:
+        verdict = "agree" if self else "DISAGREE"
+        n = len(self.names)
+        return f"<GradcheckResult: {verdict}, max error {self.max_error:.2e} over {n} inputs>"
 
 
 def gradcheck(
@@ -87,12 +105,17 @@ def gradcheck(
 ) -> GradcheckResult:
     """Compare autograd's ∂f/∂xᵢ with central differences; print the per-input table.
 
-    The result is truthy when every input agrees within ``atol + rtol·|numeric|``.
+    The result is truthy when every input agrees within ``atol + rtol·|numeric|``; its ``str``
+    is the table, its ``repr`` a one-line verdict.
     """
+    atol, rtol = _tolerance(atol, "atol"), _tolerance(rtol, "rtol")
     values = [x if isinstance(x, Value) else Value(x) for x in xs]
-    point = [Value(v.data) for v in values]
-    analytic = [float(g) for g in grad(f(point), point)]
     numeric = numerical_grad(f, values, eps)
+    point = [Value(v.data) for v in values]
+    out = f(point)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck needs f to return a Value, got {type(out).__name__} {out!r}")
+    analytic = grad(out, point)
     names = [v.label or f"x[{i}]" for i, v in enumerate(values)]
     result = GradcheckResult(names, analytic, numeric, atol, rtol)
     if verbose:

@@ -21,9 +21,21 @@ def test_numerical_grad_accepts_values_and_leaves_them_alone():
     assert (x.data, x.grad) == (2.0, 0.0)
 
 
+def test_numerical_grad_steps_relative_to_x():
+    # absolute steps of 1e-6 vanish in rounding at |x| = 1e10; relative ones do not
+    assert numerical_grad(lambda v: v[0] * 3.0, [1e10]) == [pytest.approx(3.0, rel=1e-9)]
+    assert numerical_grad(lambda v: v[0] * v[0], [-1e10]) == [pytest.approx(-2e10, rel=1e-9)]
+    with pytest.raises(ValueError, match=r"eps=1e-17 is too small for x\[0\]=1000000000000\.0"):
+        numerical_grad(lambda v: v[0], [1e12], eps=1e-17)
+
+
 def test_numerical_grad_rejects_bad_eps_and_points():
     with pytest.raises(ValueError, match="eps > 0"):
         numerical_grad(lambda v: v[0], [1.0], eps=0.0)
+    with pytest.raises(ValueError, match="eps must be ≥ 0, got -1e-06"):
+        numerical_grad(lambda v: v[0], [1.0], eps=-1e-6)
+    with pytest.raises(ValueError, match="eps needs a finite number, got inf"):
+        numerical_grad(lambda v: v[0], [1.0], eps=math.inf)
     with pytest.raises(TypeError, match="numerical_grad needs a real number"):
         numerical_grad(lambda v: v[0], ["a"])  # type: ignore[list-item]
 
@@ -46,6 +58,21 @@ def test_gradcheck_reports_a_disagreement(capsys):
     assert not result
     assert "DISAGREE" in out and "NO" in out
     assert result.analytic == [0.0] and result.numeric == [pytest.approx(0.5)]
+
+
+def test_gradcheck_checks_its_arguments():
+    with pytest.raises(ValueError, match=r"atol must be ≥ 0, got -1\.0"):
+        gradcheck(lambda v: v[0], [1.0], atol=-1.0)
+    with pytest.raises(TypeError, match="rtol needs a real number"):
+        gradcheck(lambda v: v[0], [1.0], rtol="0.1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="gradcheck needs f to return a Value, got float"):
+        gradcheck(lambda v: 2.0, [1.0], verbose=False)  # type: ignore[arg-type,return-value]
+
+
+def test_gradcheck_repr_is_one_line_and_str_is_the_table():
+    result = gradcheck(lambda v: v[0] * 3.0, [1.0], verbose=False)
+    assert repr(result).startswith("<GradcheckResult: agree, max error")
+    assert "\n" not in repr(result) and "analytic" in str(result)
 
 
 def test_gradcheck_can_be_quiet(capsys):
