@@ -12,7 +12,8 @@ The graph is read only through public attributes (``data``, ``grad``, ``label``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import graphviz  # type: ignore[import-untyped, unused-ignore]
@@ -77,21 +78,24 @@ class Diagram(graphviz.Digraph):  # type: ignore[misc]
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render to a file, e.g. ``g.render(outfile="graph.svg")``; returns its path."""
-        try:
+        with _explaining_missing_dot():
             return super().render(*args, **kwargs)  # type: ignore[no-any-return]
-        except GraphvizNotFoundError:
-            raise
-        except graphviz.ExecutableNotFound as exc:
-            raise GraphvizNotFoundError() from exc
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """The rendered picture as bytes (str with ``encoding=``), e.g. ``format="svg"``."""
-        try:
+        with _explaining_missing_dot():
             return super().pipe(*args, **kwargs)
-        except GraphvizNotFoundError:
-            raise
-        except graphviz.ExecutableNotFound as exc:
-            raise GraphvizNotFoundError() from exc
+
+
+@contextmanager
+def _explaining_missing_dot() -> Iterator[None]:
+    """Turn graphviz's bare ExecutableNotFound into one that says how to install Graphviz."""
+    try:
+        yield
+    except GraphvizNotFoundError:
+        raise
+    except graphviz.ExecutableNotFound as exc:
+        raise GraphvizNotFoundError() from exc
 
 
 def format_number(x: float) -> str:
