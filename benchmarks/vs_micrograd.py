@@ -78,11 +78,13 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def count_nodes(root: Any) -> int:
+    """Values in root's graph; ours list their inputs in ``inputs``, micrograd's in ``_prev``."""
+    children = "inputs" if isinstance(root, OurValue) else "_prev"
     seen = {id(root)}
     stack = [root]
     while stack:
         node = stack.pop()
-        for child in getattr(node, "inputs", None) or getattr(node, "_prev", ()):
+        for child in getattr(node, children):
             if id(child) not in seen:
                 seen.add(id(child))
                 stack.append(child)
@@ -99,7 +101,7 @@ def bytes_per_node(value: Any) -> float:
     loss = loss_of(net, value, xs, ys)
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    return used / count_nodes(loss)
+    return used / (count_nodes(loss) - len(net.params))  # the parameters existed before
 
 
 def chain_backward(value: Any) -> str:
