@@ -1,32 +1,43 @@
 # `make demo` and `make test` set everything up themselves: a virtual environment,
-# the package with its extras, and Graphviz's `dot`.
+# the package with the extras each needs, and Graphviz's `dot`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 OUT    ?= demo-output
 
-.PHONY: demo test lint typecheck bench dot clean
+.PHONY: demo test bench dot venv clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# A venv whose creation failed half-way (no ensurepip) has a python but no pip: start over.
+venv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	    echo "Python 3.10 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
+	         "Run with PYTHON=/path/to/python3.x" >&2; exit 1; }
+	@test -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	    echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv" >&2; \
+	    exit 1; }; $(BIN)/python -m pip install --quiet --upgrade pip; }
+
+# One stamp per set of extras: the demo needs only plotting; the tests need the dev tools.
+$(VENV)/.plot-installed: pyproject.toml | venv
+	$(BIN)/python -m pip install --quiet -e '.[plot]'
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | venv
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@touch $@ $(VENV)/.plot-installed
 
 dot:
 	@bash scripts/ensure-dot.sh
 
-demo: $(STAMP) dot
+demo: $(VENV)/.plot-installed dot
 	$(BIN)/backprop-demo --out $(OUT)
 
-test: $(STAMP) dot
+test: $(VENV)/.dev-installed dot
 	$(BIN)/ruff check autograd nn tests benchmarks
 	$(BIN)/ruff format --check autograd nn tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/vs_micrograd.py
 
 clean:

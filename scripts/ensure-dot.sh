@@ -13,7 +13,7 @@ if command -v apt-get >/dev/null 2>&1; then
         fi
     fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq graphviz >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
 elif command -v brew >/dev/null 2>&1; then
     brew install graphviz
 else
