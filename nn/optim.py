@@ -44,6 +44,26 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    def _name(self, k: int) -> str:
+        p = self.params[k]
+        return p.label or f"parameter {k}"
+
+    def _check_finite(self, new: list[float]) -> None:
+        """OverflowError naming the first parameter whose new value would be inf or nan."""
+        for k, x in enumerate(new):
+            if not math.isfinite(x):
+                p = self.params[k]
+                hint = (
+                    "a smaller lr usually helps"
+                    if math.isfinite(p.grad)
+                    else "the grad itself is not finite: check the loss"
+                )
+                raise OverflowError(
+                    f"{type(self).__name__} step would set {self._name(k)} to {x!r} "
+                    f"(from {p.data!r} with grad {p.grad!r}, lr={self.lr!r}); no parameter was "
+                    f"changed ({hint})"
+                )
+
 
 class SGD(Optimizer):
     """Gradient descent: w ← w − η ∂L/∂w.
@@ -59,15 +79,19 @@ class SGD(Optimizer):
         self._velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
-        lr, mu = self.lr, self.momentum
+        """w ← w − η·grad (or the momentum update) for every parameter, or for none of them:
+        a step that would make any parameter inf or nan raises OverflowError instead."""
+        lr, mu, params = self.lr, self.momentum, self.params
         if mu == 0.0:
-            for p in self.params:
-                p.data -= lr * p.grad
-            return
-        v = self._velocity
-        for k, p in enumerate(self.params):
-            v[k] = mu * v[k] + p.grad
-            p.data -= lr * v[k]
+            new = [p.data - lr * p.grad for p in params]
+        else:
+            v = [mu * vk + p.grad for vk, p in zip(self._velocity, params)]
+            new = [p.data - lr * vk for p, vk in zip(params, v)]
+        self._check_finite(new)
+        if mu != 0.0:
+            self._velocity = v
+        for p, x in zip(params, new):
+            p.data = x
 
     def __repr__(self) -> str:
         return f"SGD({len(self.params)} parameters, lr={self.lr!r}, momentum={self.momentum!r})"
@@ -100,16 +124,28 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        self.t += 1
+        """One Adam update of every parameter, or of none of them: a step that would make any
+        parameter (or its running g²) inf or nan raises OverflowError instead."""
+        t = self.t + 1
         b1, b2 = self.betas
-        c1 = 1.0 - b1**self.t
-        c2 = 1.0 - b2**self.t
-        m, v = self._m, self._v
-        for k, p in enumerate(self.params):
-            g = p.grad
-            m[k] = b1 * m[k] + (1.0 - b1) * g
-            v[k] = b2 * v[k] + (1.0 - b2) * g * g
-            p.data -= self.lr * (m[k] / c1) / (math.sqrt(v[k] / c2) + self.eps)
+        c1 = 1.0 - b1**t
+        c2 = 1.0 - b2**t
+        params, lr, eps = self.params, self.lr, self.eps
+        m = [b1 * mk + (1.0 - b1) * p.grad for mk, p in zip(self._m, params)]
+        v = [b2 * vk + (1.0 - b2) * p.grad * p.grad for vk, p in zip(self._v, params)]
+        for k, vk in enumerate(v):
+            if not math.isfinite(vk):
+                raise OverflowError(
+                    f"Adam step: the grad of {self._name(k)} is {params[k].grad!r}, whose square "
+                    f"is not a finite float (lr={lr!r}); no parameter was changed"
+                )
+        new = [
+            p.data - lr * (mk / c1) / (math.sqrt(vk / c2) + eps) for p, mk, vk in zip(params, m, v)
+        ]
+        self._check_finite(new)
+        self.t, self._m, self._v = t, m, v
+        for p, x in zip(params, new):
+            p.data = x
 
     def __repr__(self) -> str:
         return f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r})"

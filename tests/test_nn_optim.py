@@ -80,3 +80,68 @@ def test_optimizer_bad_input(make: Any, error: type[Exception], match: str) -> N
 
 
 V = Value(1.0)
+
+
+def test_adam_three_steps_by_hand() -> None:
+    # PyTorch's Adam written out with lr = 0.1, β₁ = 0.9, β₂ = 0.99, ε = 1e-8, w₀ = 1:
+    # m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
+    eps = 1e-8
+    # t = 1, g = 1: m = 0.1, v = 0.01, so m̂ = 1 and v̂ = 1
+    w1 = 1.0 - 0.1 * 1.0 / (math.sqrt(1.0) + eps)
+    # t = 2, g = −2: m = 0.09 − 0.2 = −0.11, v = 0.0099 + 0.04 = 0.0499;
+    # 1−β₁² = 0.19, 1−β₂² = 0.0199
+    w2 = w1 - 0.1 * (-0.11 / 0.19) / (math.sqrt(0.0499 / 0.0199) + eps)
+    # t = 3, g = 0.5: m = −0.099 + 0.05 = −0.049, v = 0.049401 + 0.0025 = 0.051901;
+    # 1−β₁³ = 0.271, 1−β₂³ = 0.029701
+    w3 = w2 - 0.1 * (-0.049 / 0.271) / (math.sqrt(0.051901 / 0.029701) + eps)
+    assert (w1, w2, w3) == pytest.approx(
+        (0.900000001, 0.9365607721026055, 0.9502388306679819), abs=1e-15
+    )
+
+    w = Value(1.0)
+    opt = nn.Adam([w], lr=0.1, betas=(0.9, 0.99), eps=eps)
+    seen = []
+    for g in (1.0, -2.0, 0.5):
+        w.grad = g
+        opt.step()
+        seen.append(w.data)
+    assert seen == pytest.approx([w1, w2, w3], abs=1e-15)
+
+
+def test_sgd_step_that_overflows_changes_nothing() -> None:
+    a, b = Value(1.0, label="a"), Value(1e308, label="w₁₂⁽¹⁾")
+    a.grad, b.grad = 1.0, -1e300
+    opt = nn.SGD([a, b], lr=1e10)  # b would become 1e308 + 1e310 = inf
+    with pytest.raises(OverflowError, match=r"w₁₂⁽¹⁾ to inf .*lr=10000000000\.0.*no parameter"):
+        opt.step()
+    assert (a.data, b.data) == (1.0, 1e308)  # a's finite update was not written either
+    c = Value(2.0)  # unlabelled: named by its index
+    c.grad = math.nan
+    with pytest.raises(OverflowError, match=r"parameter 1 to nan.*grad itself is not finite"):
+        nn.SGD([Value(0.0), c], lr=0.1).step()
+    assert c.data == 2.0
+
+
+def test_momentum_velocity_survives_a_refused_step() -> None:
+    w = Value(0.0)
+    opt = nn.SGD([w], lr=0.1, momentum=0.9)
+    w.grad = 1.0
+    opt.step()  # v = 1, w = −0.1
+    w.grad = math.inf
+    with pytest.raises(OverflowError):
+        opt.step()
+    w.grad = 1.0
+    opt.step()  # v = 0.9·1 + 1 = 1.9, w = −0.1 − 0.19, as if the refused step never happened
+    assert w.data == pytest.approx(-0.29, abs=1e-15)
+
+
+def test_adam_step_that_overflows_changes_nothing() -> None:
+    w = Value(1.0, label="w")
+    opt = nn.Adam([w], lr=0.01)
+    w.grad = 1e200  # g² = 1e400 overflows v: the step would silently be 0 from then on
+    with pytest.raises(OverflowError, match=r"grad of w is 1e\+200.*lr=0\.01.*no parameter"):
+        opt.step()
+    assert (w.data, opt.t) == (1.0, 0)
+    w.grad = 3.0
+    opt.step()  # still Adam's first step: w − lr·sign(g)
+    assert w.data == pytest.approx(0.99, abs=1e-9)
