@@ -20,9 +20,9 @@ from typing import TypeVar
 from autograd import Value, grad, numerical_grad
 from autograd.ops import SIGMOID
 
-from .losses import REDUCTIONS, mse
-from .module import Layer, Matrix, Network
-from .validate import check_vector, describe, real
+from .losses import mse
+from .module import Layer, Network
+from .validate import Matrix, check_reduction, check_vector, describe, real
 
 __all__ = [
     "Backprop",
@@ -61,7 +61,7 @@ def backprop(net: Network, x: Sequence[float], y: Sequence[float]) -> Backprop:
     """
     if not isinstance(net, Network):
         raise TypeError(f"backprop needs an nn.Network, got {describe(net)}")
-    if net.activation != "sigmoid" or net.output_activation != "sigmoid":
+    if any(layer.activation != "sigmoid" for layer in net.layers):
         raise ValueError(
             "the δ formulas here are for sigmoid networks (σ' = x(1 − x)); this network has "
             f"activation={net.activation!r}, output_activation={net.output_activation!r}"
@@ -113,16 +113,11 @@ def _shape(net: Network, flat: Sequence[T]) -> list[list[list[T]]]:
     return [[[next(it) for _ in row] for row in m] for m in net.weights]
 
 
-def _check_reduction(reduction: str) -> None:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r}; expected 'sum' or 'mean'")
-
-
 def autograd_grad_matrices(
     net: Network, x: Sequence[float], y: Sequence[float], reduction: str = "sum"
 ) -> list[Matrix]:
     """∇W⁽¹⁾, ∇W⁽²⁾, … by reverse-mode autograd (``autograd.grad``; ``.grad`` is left untouched)."""
-    _check_reduction(reduction)
+    check_reduction(reduction)
     loss = mse(net(x), y, reduction)
     return _shape(net, [float(g) for g in grad(loss, _flat(net))])
 
@@ -138,7 +133,7 @@ def numerical_grad_matrices(
 
     Entry [i][j] of matrix l ≈ (MSE(wᵢⱼ⁽ˡ⁺¹⁾ + ε) − MSE(wᵢⱼ⁽ˡ⁺¹⁾ − ε)) / 2ε.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     eps = real(eps, "eps")
     xs = _numbers(x, net.sizes[0], "network input")
     ys = _numbers(y, net.sizes[-1], "target")

@@ -26,9 +26,13 @@ from .notation import bias_label, neuron_label, superscript, weight_label
 if TYPE_CHECKING:
     from .module import Network
 
-__all__ = ["draw_network"]
+__all__ = ["DEFAULT_MAX_EDGES", "draw_network"]
 
 EDGE_COLOR = "#495057"
+DEFAULT_MAX_EDGES = 500
+"""Most weights (edges) ``draw_network`` lays out unless given a larger ``max_edges``: like
+``autograd.render.DEFAULT_MAX_NODES``, about what dot lays out in a second and a reader can
+still follow."""
 _ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
 
@@ -54,17 +58,26 @@ def draw_network(
     show_grads: bool | None = None,
     rankdir: str = "LR",
     legend: bool = True,
+    max_edges: int = DEFAULT_MAX_EDGES,
 ) -> Diagram:
     """The network ``net`` as a Graphviz diagram, in the blog's notation.
 
     One circle per neuron xᵢ⁽ˡ⁾ (layer 1 is the input), layers side by side, one edge per
     weight wᵢⱼ⁽ˡ⁾ from xⱼ⁽ˡ⁾ to xᵢ⁽ˡ⁺¹⁾ labelled with its name, its value (``show_values``)
     and its grad (``show_grads``; by default shown once any parameter has a nonzero grad).
-    Biases bᵢ⁽ˡ⁾ are written inside their neuron.
+    Biases bᵢ⁽ˡ⁾ are written inside their neuron. A network of more than ``max_edges`` weights
+    raises ValueError before anything is built.
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     sizes = list(net.sizes)
+    edges = sum(len(row) for matrix in net.weights for row in matrix)
+    if edges > max_edges:
+        raise ValueError(
+            f"the network has {edges} weights (one edge each), more than max_edges={max_edges}: "
+            f"Graphviz would take long to lay it out and the picture would be unreadable. Draw a "
+            f"smaller network, or pass max_edges={edges} to draw it anyway."
+        )
     count = len(sizes)
     if show_grads is None:
         show_grads = any(p.grad != 0.0 for p in net.parameters())
@@ -89,7 +102,7 @@ def draw_network(
         edge_attr={"color": EDGE_COLOR, "arrowsize": "0.6", "fontname": FONT, "fontsize": "11"},
     )
     for layer in range(1, count + 1):
-        activation = net.output_activation if layer == count else net.activation
+        activation = net.layers[layer - 2].activation if layer > 1 else ""
         caption = _layer_caption(layer, count, activation, net.bias)
         cluster = Diagram(
             f"cluster_layer{layer}",

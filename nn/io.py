@@ -5,6 +5,9 @@ The file holds ``format``, ``version``, ``sizes``, ``activation``, ``output_acti
 lists when ``bias`` is false). ``save`` writes a temporary file beside the target and renames it
 over the target, so a crash leaves either the old file or the new one, never half of one.
 ``load`` checks every field before it builds anything.
+
+A new file gets the usual permissions (0o666 minus the umask); an existing file keeps its own.
+When ``path`` is a symbolic link, the file it points to is replaced and the link is kept.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import os
 import tempfile
 from typing import Any
 
-from .module import Network, _check_parameters
-from .validate import check_activation, check_sizes, describe
+from .module import Network
+from .validate import Matrix, check_activation, check_parameters, check_sizes, describe
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
 
@@ -50,35 +53,45 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
         if not math.isfinite(p.data):
             raise ValueError(f"cannot save {path}: parameter {p.label or repr(p)} is {p.data!r}")
     data = to_dict(net)
-    _from_dict(data)  # write only what load accepts (catches a network edited into a bad shape)
+    _check_dict(data)  # write only what load accepts (catches a network edited into a bad shape)
     text = json.dumps(data, indent=1, allow_nan=False) + "\n"
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # through symbolic links: replace the file, keep the link
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"cannot save {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         try:
-            mode = os.stat(path).st_mode & 0o777
-        except OSError:
-            mode = 0o644
+            mode = os.stat(target).st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
-def load(path: str | os.PathLike[str]) -> Network:
-    """Read a network written by :func:`save`.
+def _umask() -> int:
+    """The process's umask (``os.umask`` can only read it by setting it, so set it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def load(path: str | os.PathLike[str], *, cls: type[Network] = Network) -> Network:
+    """Read a network written by :func:`save` (as an instance of ``cls``, a Network subclass).
 
     A missing file raises FileNotFoundError; a file that is not valid JSON, was truncated, or
     does not describe a consistent network raises ValueError naming the file and the problem.
     """
+    if not (isinstance(cls, type) and issubclass(cls, Network)):
+        raise TypeError(f"cls must be nn.Network or a subclass, got {describe(cls)}")
     path = os.fspath(path)
     with open(path, "rb") as f:
         raw = f.read()
@@ -95,9 +108,10 @@ def load(path: str | os.PathLike[str]) -> Network:
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     try:
-        return _from_dict(data)
+        weights, activation, biases, output_activation = _check_dict(data)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from None
+    return cls.from_weights(weights, activation, biases, output_activation=output_activation)
 
 
 def _reject_constant(name: str) -> Any:
@@ -113,8 +127,12 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _from_dict(data: object) -> Network:
-    """Check every field of a saved network, then build it."""
+def _check_dict(data: object) -> tuple[list[Matrix], str, list[list[float]] | None, str]:
+    """Check every field of a saved network; return from_weights' arguments, building nothing.
+
+    ``output_activation`` may be absent (files from before it existed): it is then
+    ``activation``, as in ``Network(..., output_activation=None)``.
+    """
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object describing a network, got {describe(data)}")
     missing = [k for k in _REQUIRED if k not in data]
@@ -150,8 +168,8 @@ def _from_dict(data: object) -> Network:
                 f"bias is false, so biases must be {n_layers} empty lists, got {describe(biases)}"
             )
         biases = None
-    weights, _ = _check_parameters(data["weights"], biases)
+    weights, checked_biases = check_parameters(data["weights"], biases)
     found = [len(weights[0][0])] + [len(m) for m in weights]
     if found != sizes:
         raise ValueError(f"the weight matrices have layer sizes {found}, but sizes is {sizes}")
-    return Network.from_weights(weights, activation, biases, output_activation=output_activation)
+    return weights, activation, checked_biases, output_activation

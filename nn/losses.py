@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from autograd import Value
 
 from .notation import subscript
-from .validate import check_vector, describe, short
+from .validate import REDUCTIONS, as_list, check_reduction, check_vector, describe, short
 
 __all__ = ["REDUCTIONS", "mse"]
 
-REDUCTIONS = ("sum", "mean")
-
 
 def mse(
-    pred: Sequence[Value | float], target: Sequence[Value | float], reduction: str = "sum"
+    pred: Iterable[Value | float], target: Iterable[Value | float], reduction: str = "sum"
 ) -> Value:
     """Σᵢ (predᵢ − yᵢ)² (``reduction="sum"``, the blog's formula) or its mean over i ("mean").
 
+    ``pred`` and ``target`` are lists (or tuples, numpy arrays, ...) of numbers or Values.
     Targets given as numbers become leaves labelled y₁, y₂, …; the result is labelled "MSE".
     """
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r}; expected 'sum' or 'mean'")
-    if isinstance(pred, (str, bytes, Value)) or not isinstance(pred, Sequence):
-        raise TypeError(f"mse prediction must be a list of Values, got {describe(pred)}")
-    if not pred:
+    check_reduction(reduction)
+    given = as_list(pred)
+    if given is None:
+        raise TypeError(f"mse prediction must be a list of numbers or Values, got {describe(pred)}")
+    if not given:
         raise ValueError(f"mse needs at least one prediction, got {short(pred)}")
     ps = [
-        p if isinstance(p, Value) else Value(p) for p in check_vector(pred, len(pred), "prediction")
+        p if isinstance(p, Value) else Value(p)
+        for p in check_vector(given, len(given), "prediction")
     ]
     ys = [
         y if isinstance(y, Value) else Value(y, f"y{subscript(i)}")

@@ -13,14 +13,17 @@ import itertools
 import math
 import os
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value
 
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .validate import (
+    Matrix,
+    as_list,
     check_activation,
+    check_parameters,
     check_sizes,
     check_vector,
     describe,
@@ -30,8 +33,6 @@ from .validate import (
 
 __all__ = ["Layer", "Module", "Network", "Neuron"]
 
-Matrix = list[list[float]]
-
 _ACTIVATE: dict[str, Callable[[Value], Value] | None] = {
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
@@ -40,12 +41,35 @@ _ACTIVATE: dict[str, Callable[[Value], Value] | None] = {
 }
 
 
-def _weighted_sum(row: Sequence[Value], bias: Value | None, x: Sequence[Value]) -> Value:
-    """Σⱼ wⱼxⱼ (+ b), started from the first product so no needless ``0 +`` node is made."""
+def _neuron_output(
+    row: Sequence[Value],
+    bias: Value | None,
+    x: Sequence[Value],
+    activation: str,
+    label: str = "",
+    z_label: str = "",
+) -> Value:
+    """f(z) with z = Σⱼ wⱼxⱼ (+ b): one neuron's forward pass, shared by Neuron and Layer.
+
+    z is started from the first product (no needless ``0 +`` node) and labelled ``z_label``
+    (the blog's zᵢ⁽ˡ⁾, where δᵢ⁽ˡ⁾ lives) unless f is the identity, when z is the output
+    itself; the output is labelled ``label`` (xᵢ⁽ˡ⁾).
+    """
     z = row[0] * x[0]
     for k in range(1, len(row)):
         z = z + row[k] * x[k]
-    return z if bias is None else z + bias
+    if bias is not None:
+        z = z + bias
+    f = _ACTIVATE[activation]
+    if f is None:
+        out = z
+    else:
+        if z_label:
+            z.label = z_label
+        out = f(z)
+    if label:
+        out.label = label
+    return out
 
 
 class Module:
@@ -62,7 +86,10 @@ class Module:
 
 
 class Neuron(Module):
-    """f(Σⱼ wⱼxⱼ + b): one row of a weight matrix, its bias (or none) and an activation f."""
+    """f(Σⱼ wⱼxⱼ + b): one row of a weight matrix, its bias (or none) and an activation f.
+
+    ``label`` names the output (e.g. x₁⁽²⁾) and ``z_label`` the weighted sum (e.g. z₁⁽²⁾).
+    """
 
     def __init__(
         self,
@@ -70,11 +97,12 @@ class Neuron(Module):
         bias: Value | float | None = None,
         activation: str = "sigmoid",
         label: str = "",
+        z_label: str = "",
     ) -> None:
         if isinstance(weights, list) and weights and all(isinstance(w, Value) for w in weights):
             self.weights: list[Value] = weights  # shared with the Layer that made it
         else:
-            row = _as_list(weights)
+            row = as_list(weights)
             if not row:
                 raise ValueError(
                     f"Neuron needs a non-empty list of weights, got {describe(weights)}"
@@ -84,8 +112,14 @@ class Neuron(Module):
         if bias is not None and not isinstance(bias, Value):
             bias = Value(real(bias, "bias"))
         self.bias = bias
-        self.activation = check_activation(activation)
+        self._activation = check_activation(activation)
         self.label = label
+        self.z_label = z_label
+
+    @property
+    def activation(self) -> str:
+        """The activation's name, fixed when the neuron is made."""
+        return self._activation
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The neuron's output for inputs ``x`` (one per weight)."""
@@ -93,15 +127,9 @@ class Neuron(Module):
             v if isinstance(v, Value) else Value(v)
             for v in check_vector(x, len(self.weights), "Neuron input")
         ]
-        return self._forward(xs)
-
-    def _forward(self, x: Sequence[Value]) -> Value:
-        z = _weighted_sum(self.weights, self.bias, x)
-        f = _ACTIVATE[self.activation]
-        out = z if f is None else f(z)
-        if self.label:
-            out.label = self.label
-        return out
+        return _neuron_output(
+            self.weights, self.bias, xs, self._activation, self.label, self.z_label
+        )
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias if there is one."""
@@ -118,7 +146,8 @@ class Layer(Module):
     """x⁽ˡ⁺¹⁾ = f(W⁽ˡ⁾·x⁽ˡ⁾ + b⁽ˡ⁺¹⁾): ``weights`` is W (a row per neuron), ``biases`` is b.
 
     ``number`` is l, the index of W⁽ˡ⁾ (1 for the first layer of weights); it names the outputs
-    x₁⁽ˡ⁺¹⁾, x₂⁽ˡ⁺¹⁾, ...
+    x₁⁽ˡ⁺¹⁾, x₂⁽ˡ⁺¹⁾, ... ``neurons`` (built once) holds one Neuron per row of W, sharing this
+    layer's Values.
     """
 
     def __init__(
@@ -128,10 +157,16 @@ class Layer(Module):
         activation: str = "sigmoid",
         number: int = 1,
     ) -> None:
-        if not weights or not weights[0]:
+        rows = as_list(weights)
+        first = as_list(rows[0]) if rows else None
+        if not rows or not first:
             raise ValueError(f"Layer needs a non-empty weight matrix, got {short(weights)}")
-        n_in = len(weights[0])
-        for i, row in enumerate(weights):
+        n_in = len(first)
+        matrix: list[list[Value]] = []
+        for i, r in enumerate(rows):
+            row = r if isinstance(r, list) else as_list(r)  # a list row is kept, not copied
+            if row is None:
+                raise TypeError(f"Layer weight rows must be lists of Values, got {describe(r)}")
             if len(row) != n_in:
                 raise ValueError(
                     f"weight matrix rows must all have {n_in} entries; row {i} has {len(row)}"
@@ -139,15 +174,32 @@ class Layer(Module):
             for w in row:
                 if not isinstance(w, Value):
                     raise TypeError(f"Layer weights must be Values, got {describe(w)}")
-        biases = [] if biases is None else biases
-        if biases and len(biases) != len(weights):
-            raise ValueError(f"Layer has {len(weights)} neurons but {len(biases)} biases")
-        self.weights = weights
-        self.biases = biases
-        self.activation = check_activation(activation)
+            matrix.append(row)
+        b = [] if biases is None else as_list(biases)
+        if b is None:
+            raise TypeError(
+                f"Layer biases must be None or a list of Values, got {describe(biases)}"
+            )
+        for v in b:
+            if not isinstance(v, Value):
+                raise TypeError(f"Layer biases must be Values, got {describe(v)}")
+        if b and len(b) != len(matrix):
+            raise ValueError(f"Layer has {len(matrix)} neurons but {len(b)} biases")
+        self.weights = matrix
+        self.biases: list[Value] = biases if isinstance(biases, list) else b
+        self._activation = check_activation(activation)
         self.number = number
-        self._labels = [neuron_label(number + 1, i + 1) for i in range(len(weights))]
-        self._z_labels = [preactivation_label(number + 1, i + 1) for i in range(len(weights))]
+        self._labels = [neuron_label(number + 1, i + 1) for i in range(len(matrix))]
+        self._z_labels = [preactivation_label(number + 1, i + 1) for i in range(len(matrix))]
+        self.neurons = [
+            Neuron(row, b[i] if b else None, self._activation, self._labels[i], self._z_labels[i])
+            for i, row in enumerate(matrix)
+        ]
+
+    @property
+    def activation(self) -> str:
+        """The activation's name, fixed when the layer is made."""
+        return self._activation
 
     @property
     def n_in(self) -> int:
@@ -159,31 +211,20 @@ class Layer(Module):
         """Number of neurons (rows of W)."""
         return len(self.weights)
 
-    @property
-    def neurons(self) -> list[Neuron]:
-        """One Neuron per row, sharing this layer's Values."""
-        return [
-            Neuron(row, self.biases[i] if self.biases else None, self.activation, self._labels[i])
-            for i, row in enumerate(self.weights)
-        ]
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """f(W·x + b), one Value per neuron, labelled xᵢ⁽ˡ⁺¹⁾ (and W·x + b labelled zᵢ⁽ˡ⁺¹⁾).
 
-    def __call__(self, x: Sequence[Value]) -> list[Value]:
-        """f(W·x + b), one Value per neuron, labelled xᵢ⁽ˡ⁺¹⁾ (and W·x + b labelled zᵢ⁽ˡ⁺¹⁾)."""
-        if len(x) != len(self.weights[0]):
-            raise ValueError(f"Layer input must have {self.n_in} entries, got {len(x)}")
-        f = _ACTIVATE[self.activation]
-        biases = self.biases
-        out = []
-        for i, row in enumerate(self.weights):
-            z = _weighted_sum(row, biases[i] if biases else None, x)
-            if f is None:
-                a = z
-            else:
-                z.label = self._z_labels[i]
-                a = f(z)
-            a.label = self._labels[i]
-            out.append(a)
-        return out
+        Numbers in ``x`` become leaf Values labelled x₁⁽ˡ⁾, x₂⁽ˡ⁾, …; Values are used as given.
+        """
+        xs = [
+            v if isinstance(v, Value) else Value(v, neuron_label(self.number, j + 1))
+            for j, v in enumerate(check_vector(x, self.n_in, "Layer input"))
+        ]
+        biases, f = self.biases, self._activation
+        return [
+            _neuron_output(row, biases[i] if biases else None, xs, f, self._labels[i], z)
+            for i, (row, z) in enumerate(zip(self.weights, self._z_labels))
+        ]
 
     def parameters(self) -> list[Value]:
         """W row by row, then b."""
@@ -200,6 +241,8 @@ class Network(Module):
     ``sizes`` lists the layer widths, inputs first ([3, 2, 2] is the blog's network).
     ``activation`` ("sigmoid", "tanh", "relu" or "linear") applies to every layer, as in the blog;
     ``output_activation`` replaces it on the last layer only (e.g. "linear" for regression).
+    Both are read back from the layers (``layers[0]`` and ``layers[-1]``), so with a single
+    layer of weights both name that layer's activation.
     ``bias=False`` drops the biases (the blog has none). Weights and biases start uniform in
     ±1/√(fan-in), drawn from ``random.Random(seed)``: the same seed gives the same network
     (``seed=None`` draws fresh ones).
@@ -209,8 +252,6 @@ class Network(Module):
     """
 
     sizes: list[int]
-    activation: str
-    output_activation: str
     bias: bool
     layers: list[Layer]
     weights: list[list[list[Value]]]
@@ -258,7 +299,7 @@ class Network(Module):
             Network.from_weights([[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]])
         """
         activation, output_activation = _check_activations(activation, output_activation)
-        w, b = _check_parameters(weights, biases)
+        w, b = check_parameters(weights, biases)
         net = cls.__new__(cls)
         net._assemble(w, b, activation, output_activation)
         return net
@@ -272,8 +313,6 @@ class Network(Module):
     ) -> None:
         """Build the Values and layers from checked numbers."""
         self.sizes = [len(weights[0][0])] + [len(m) for m in weights]
-        self.activation = activation
-        self.output_activation = output_activation
         self.bias = biases is not None
         self.layers = []
         last = len(weights) - 1
@@ -290,6 +329,16 @@ class Network(Module):
             self.layers.append(Layer(w, b, output_activation if l == last else activation, l + 1))
         self.weights = [layer.weights for layer in self.layers]
         self.biases = [layer.biases for layer in self.layers]
+
+    @property
+    def activation(self) -> str:
+        """The hidden layers' activation: the first layer's (read-only; set when built)."""
+        return self.layers[0].activation
+
+    @property
+    def output_activation(self) -> str:
+        """The output layer's activation: the last layer's (read-only; set when built)."""
+        return self.layers[-1].activation
 
     # -- forward -------------------------------------------------------------------------------
 
@@ -348,11 +397,11 @@ class Network(Module):
         """Read a network written by :meth:`save`; every field is checked before building."""
         from .io import load
 
-        return load(path)
+        return load(path, cls=cls)
 
     def draw(self, **kwargs: Any) -> Any:
         """The network as a Graphviz diagram in the blog's notation (see ``nn.diagram``)."""
-        from .diagram import draw_network  # type: ignore[import-not-found, unused-ignore]
+        from .diagram import draw_network
 
         return draw_network(self, **kwargs)
 
@@ -371,72 +420,3 @@ def _check_activations(activation: object, output_activation: object) -> tuple[s
         else check_activation(output_activation, "output_activation")
     )
     return act, out
-
-
-def _as_list(x: object) -> list[Any] | None:
-    """``list(x)`` for a list-like ``x`` (list, tuple, numpy array), else None."""
-    if isinstance(x, (str, bytes, Mapping, Value)) or not isinstance(x, Iterable):
-        return None
-    return list(x)
-
-
-def _check_parameters(
-    weights: object, biases: object
-) -> tuple[list[Matrix], list[list[float]] | None]:
-    """Weight matrices (and biases) as floats, with shapes that chain; nothing is built."""
-    given = _as_list(weights)
-    if not given:
-        raise TypeError(
-            "weights must be a non-empty list of weight matrices (lists of rows), "
-            f"got {describe(weights)}"
-        )
-    matrices: list[Matrix] = []
-    for l, m in enumerate(given):  # noqa: E741
-        name = f"weights[{l}] (W⁽{superscript(l + 1)}⁾)"
-        rows = _as_list(m)
-        if not rows:
-            raise TypeError(f"{name} must be a non-empty list of rows, got {describe(m)}")
-        matrix: Matrix = []
-        for i, r in enumerate(rows):
-            row = _as_list(r)
-            if not row:
-                raise TypeError(
-                    f"{name} row {i} must be a non-empty list of numbers, got {describe(r)}"
-                )
-            if l > 0 and len(row) != len(matrices[-1]):
-                raise ValueError(
-                    f"{name} row {i} must have {len(matrices[-1])} entries (one per row of "
-                    f"W⁽{superscript(l)}⁾, the neurons feeding it), got {len(row)}"
-                )
-            if i > 0 and len(row) != len(matrix[0]):
-                raise ValueError(
-                    f"{name} row {i} must have {len(matrix[0])} entries, as row 0, got {len(row)}"
-                )
-            matrix.append([real(x, f"weights[{l}][{i}][{j}]") for j, x in enumerate(row)])
-        matrices.append(matrix)
-    if biases is None:
-        return matrices, None
-    vectors_given = _as_list(biases)
-    if vectors_given is None:
-        raise TypeError(
-            f"biases must be None or a list of bias lists, one per layer, got {describe(biases)}"
-        )
-    if len(vectors_given) != len(matrices):
-        raise ValueError(
-            f"biases must have {len(matrices)} lists (one per weight matrix), "
-            f"got {len(vectors_given)}"
-        )
-    vectors = []
-    for l, given_b in enumerate(vectors_given):  # noqa: E741
-        name = f"biases[{l}] (b⁽{superscript(l + 2)}⁾)"
-        n = len(matrices[l])
-        b = _as_list(given_b)
-        if b is None:
-            raise TypeError(f"{name} must be a list of {n} numbers, got {describe(given_b)}")
-        if len(b) != n:
-            raise ValueError(
-                f"{name} must have {n} entries (one per row of W⁽{superscript(l + 1)}⁾), "
-                f"got {len(b)}"
-            )
-        vectors.append([real(v, f"biases[{l}][{k}]") for k, v in enumerate(b)])
-    return matrices, vectors

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable
 
 from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
@@ -12,7 +13,7 @@ from autograd import Value
 from .losses import mse
 from .module import Network
 from .optim import SGD, Optimizer
-from .validate import check_positive_int, check_vector, describe
+from .validate import as_list, check_positive_int, check_vector, describe
 
 __all__ = ["train"]
 
@@ -21,8 +22,8 @@ Loss = Callable[[list[Value], list[float]], Value]
 
 def train(
     net: Network,
-    xs: Sequence[Sequence[float]],
-    ys: Sequence[Sequence[float]],
+    xs: Iterable[Iterable[float]],
+    ys: Iterable[Iterable[float]],
     epochs: int = 100,
     optimizer: Optimizer | float | None = None,
     *,
@@ -38,8 +39,9 @@ def train(
     Each step: zero the grads, L = mean of ``loss(net(x), y)`` over a batch, ``L.backward()``,
     ``optimizer.step()``. ``batch_size=None`` steps after every sample (plain SGD); ``optimizer``
     is an Optimizer or a learning rate for SGD (``lr=`` works too; default SGD with η = 0.1).
-    ``shuffle`` reorders the samples every epoch, reproducibly with ``seed``. The progress bar
-    shows the latest epoch's loss; ``progress=False`` silences it.
+    ``shuffle`` reorders the samples every epoch, reproducibly with ``seed``. ``xs`` and ``ys``
+    are lists of samples (or 2-D numpy arrays, one sample per row). The progress bar shows the
+    mean loss of the epoch so far, updated as steps complete; ``progress=False`` silences it.
     """
     if not isinstance(net, Network):
         raise TypeError(f"train needs an nn.Network, got {describe(net)}")
@@ -55,6 +57,7 @@ def train(
     order = list(range(len(data)))
     history: list[float] = []
     bar = tqdm(range(epochs), desc="train", unit="epoch", disable=not progress)
+    shown = time.monotonic()
     try:
         for _ in bar:
             if shuffle:
@@ -72,8 +75,12 @@ def train(
                 batch_loss.backward()
                 opt.step()
                 total += sum(v.data for v in losses)
+                if progress:  # the running mean; redrawn at most twice a second mid-epoch
+                    bar.set_postfix(loss=f"{total / (start + len(chunk)):.4g}", refresh=False)
+                    if time.monotonic() - shown >= 0.5:
+                        bar.refresh()
+                        shown = time.monotonic()
             history.append(total / len(order))
-            bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)
     finally:
         bar.close()
     return history
@@ -81,22 +88,24 @@ def train(
 
 def _check_data(net: Network, xs: object, ys: object) -> list[tuple[list[float], list[float]]]:
     """Every sample checked up front, so a bad one cannot stop training half way."""
-    for name, v in (("xs", xs), ("ys", ys)):
-        if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
+    inputs, targets = as_list(xs), as_list(ys)
+    for name, v, given in (("xs", inputs, xs), ("ys", targets, ys)):
+        if v is None:
             raise TypeError(
-                f"{name} must be a list of samples (lists of numbers), got {describe(v)}"
+                f"{name} must be a list of samples (lists of numbers), got {describe(given)}"
             )
-    assert isinstance(xs, Sequence) and isinstance(ys, Sequence)
-    if not xs:
+    assert inputs is not None and targets is not None
+    if not inputs:
         raise ValueError("train needs at least one sample, got empty xs")
-    if len(xs) != len(ys):
+    if len(inputs) != len(targets):
         raise ValueError(
-            f"xs and ys must have the same length, got {len(xs)} inputs and {len(ys)} targets"
+            f"xs and ys must have the same length, got {len(inputs)} inputs and "
+            f"{len(targets)} targets"
         )
     n_in, n_out = net.sizes[0], net.sizes[-1]
     return [
         (check_vector(x, n_in, f"xs[{k}]"), check_vector(y, n_out, f"ys[{k}]"))
-        for k, (x, y) in enumerate(zip(xs, ys))
+        for k, (x, y) in enumerate(zip(inputs, targets))
     ]
 
 

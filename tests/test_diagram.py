@@ -116,3 +116,21 @@ def test_mse_graph_of_the_blog_network() -> None:
     assert pic.node_texts[pic.node("MSE")] == ["MSE", f"data {format_number(loss.data)}", "grad 1"]
     for neuron in NEURONS:
         assert pic.node(neuron)
+
+
+def test_big_networks_are_refused_before_anything_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = nn.Network([784, 100, 10], seed=0)  # 784·100 + 100·10 = 79 400 weights
+
+    def no_diagram(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a Diagram was built")
+
+    monkeypatch.setattr("nn.diagram.Diagram", no_diagram)
+    with pytest.raises(ValueError, match=r"79400 weights.*max_edges=500.*max_edges=79400"):
+        big.draw()
+    monkeypatch.undo()
+    # 10·50 = 500 edges is allowed by default, 10·50 + 50·1 = 550 is not, unless asked for
+    assert draw_network(nn.Network([10, 50], seed=0)).source.count(" -> ") == 500
+    wider = nn.Network([10, 50, 1], seed=0)
+    with pytest.raises(ValueError, match="550 weights"):
+        wider.draw()
+    assert wider.draw(max_edges=550).source.count(" -> ") == 550

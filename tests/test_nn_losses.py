@@ -48,7 +48,8 @@ def test_mse_worked_example() -> None:
         ([Value(1.0)], ["a"], {}, TypeError, r"target.*\[0\] must be a real number, got str"),
         ([Value(1.0)], [float("nan")], {}, ValueError, "finite"),
         ([Value(1.0)], 1.0, {}, TypeError, r"list of 1 numbers, got float 1.0"),
-        (Value(1.0), [1.0], {}, TypeError, "list of Values, got Value"),
+        (Value(1.0), [1.0], {}, TypeError, "list of numbers or Values, got Value"),
+        ({"a": 1.0}, [1.0], {}, TypeError, "list of numbers or Values, got dict"),
         ([Value(1.0)], [1.0], {"reduction": "avg"}, ValueError, "unknown reduction 'avg'"),
     ],
 )
@@ -57,3 +58,24 @@ def test_mse_bad_input(
 ) -> None:
     with pytest.raises(error, match=match):
         nn.mse(pred, target, **kwargs)
+
+
+def test_mse_accepts_numpy_arrays() -> None:
+    np = pytest.importorskip("numpy")
+    loss = nn.mse(np.array([0.8, 0.3]), np.array([1.0, 0.0]))
+    assert loss.data == pytest.approx(0.2**2 + 0.3**2, abs=1e-15)
+    assert nn.mse((0.8, 0.3), (1.0, 0.0), "mean").data == pytest.approx(0.065, abs=1e-15)
+
+
+def test_losses_and_gradient_helpers_refuse_the_same_reductions() -> None:
+    net = nn.Network([1, 1], seed=0)
+    messages = []
+    for call in (
+        lambda: nn.mse([1.0], [1.0], "max"),
+        lambda: nn.autograd_grad_matrices(net, [1.0], [1.0], "max"),
+        lambda: nn.numerical_grad_matrices(net, [1.0], [1.0], reduction="max"),
+    ):
+        with pytest.raises(ValueError) as info:
+            call()
+        messages.append(str(info.value))
+    assert messages == ["unknown reduction 'max'; expected 'sum' or 'mean'"] * 3

@@ -298,3 +298,68 @@ def test_layer_and_neuron_check_their_input() -> None:
         nn.Neuron(3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"Neuron weights\[1\] must be a real number"):
         nn.Neuron([1.0, "w"])  # type: ignore[list-item]
+
+
+def test_network_activations_are_read_from_its_layers() -> None:
+    net = nn.Network([2, 3, 3, 1], activation="tanh", output_activation="linear", seed=0)
+    assert [layer.activation for layer in net.layers] == ["tanh", "tanh", "linear"]
+    assert (net.activation, net.output_activation) == ("tanh", "linear")
+    for attribute in ("activation", "output_activation"):
+        with pytest.raises(AttributeError):
+            setattr(net, attribute, "relu")  # one source of truth: the layers
+    with pytest.raises(AttributeError):
+        net.layers[0].activation = "relu"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        net.layers[0].neurons[0].activation = "relu"  # type: ignore[misc]
+    # One layer of weights is the output layer, so both names read its activation.
+    single = nn.Network.from_weights([[[2.0, 3.0]]], activation="tanh", output_activation="linear")
+    assert (single.activation, single.output_activation) == ("linear", "linear")
+    assert single([1.0, 1.0])[0].data == 5.0  # 2·1 + 3·1, no tanh
+
+
+def test_layer_checks_and_converts_its_input() -> None:
+    w = [[Value(1.0), Value(-2.0), Value(0.5)]]
+    layer = nn.Layer(w, [Value(0.25)], activation="linear", number=2)
+    (out,) = layer([1, 2, 4])  # numbers become Values labelled x₁⁽²⁾, x₂⁽²⁾, x₃⁽²⁾
+    assert out.data == 1.0 - 4.0 + 2.0 + 0.25
+    assert out.label == "x₁⁽³⁾"
+    products = [v for v in graph_nodes(out) if v.op == "*"]
+    assert sorted(p.inputs[1].label for p in products) == ["x₁⁽²⁾", "x₂⁽²⁾", "x₃⁽²⁾"]
+    with pytest.raises(TypeError, match=r"Layer input\[0\] must be a real number, got str 'a'"):
+        layer(["a", 1, 2])
+    with pytest.raises(TypeError, match="Layer input must be a list of 3 numbers, got str"):
+        layer("abc")
+
+
+def test_layer_biases_must_be_values() -> None:
+    with pytest.raises(TypeError, match=r"Layer biases must be Values, got float 0\.5"):
+        nn.Layer([[Value(1.0)]], [0.5])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"Layer weights must be Values, got float 1\.0"):
+        nn.Layer([[1.0]])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="Layer weight rows must be lists of Values, got int 3"):
+        nn.Layer([[Value(1.0)], 3])  # type: ignore[list-item]
+
+
+def test_neuron_and_layer_compute_and_label_alike() -> None:
+    net = nn.Network.from_weights([W1, W2], activation="sigmoid", biases=[[0.1, -0.1], [0.2, 0]])
+    layer = net.layers[0]
+    assert layer.neurons is layer.neurons  # built once, not on every access
+    z = 0.4 * X[0] + 0.5 * X[1] - 0.6 * X[2] - 0.1  # row 2 of W1, bias b₂⁽²⁾
+    by_neuron = layer.neurons[1](X)
+    by_layer = layer([Value(v) for v in X])[1]
+    for out in (by_neuron, by_layer):
+        assert out.data == pytest.approx(sigma(z), abs=1e-15)
+        assert out.label == "x₂⁽²⁾"
+        assert out.inputs[0].label == "z₂⁽²⁾"
+        assert out.inputs[0].data == pytest.approx(z, abs=1e-15)
+    standalone = nn.Neuron([1.0, 2.0], bias=0.5, activation="tanh", label="h", z_label="zh")
+    out = standalone([1.0, 1.0])
+    assert (out.label, out.inputs[0].label) == ("h", "zh")
+    assert out.data == pytest.approx(math.tanh(3.5), abs=1e-15)
+
+
+def test_real_numbers_too_large_for_a_float() -> None:
+    with pytest.raises(ValueError, match=r"weights\[0\]\[0\]\[1\] is too large for a float"):
+        nn.Network.from_weights([[[1.0, 10**400]]])
+    with pytest.raises(ValueError, match=r"network input\[0\] is too large for a float"):
+        nn.Network([1, 1], seed=0)([-(10**5000)])  # too long even to print

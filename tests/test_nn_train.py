@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from typing import Any
 
 import pytest
@@ -116,3 +117,69 @@ def test_optimizer_of_another_network_is_refused() -> None:
         nn.train(net, XOR_X, XOR_Y, optimizer=nn.SGD(net.parameters()), lr=0.1, progress=False)
     with pytest.raises(TypeError, match=r"train needs an nn\.Network"):
         nn.train("net", XOR_X, XOR_Y)  # type: ignore[arg-type]
+
+
+# y = w·x with one weight, w₀ = 1, and targets 0: each sample's loss is (w·x)², its grad 2w·x².
+LINE_X = [[1.0], [2.0], [3.0]]
+LINE_Y = [[0.0], [0.0], [0.0]]
+
+
+def line() -> nn.Network:
+    return nn.Network.from_weights([[[1.0]]], activation="linear")
+
+
+def test_last_batch_may_be_short() -> None:
+    net = line()
+    history = nn.train(net, LINE_X, LINE_Y, epochs=1, lr=0.01, batch_size=2, progress=False)
+    # batch {1, 2}: mean grad (2·1 + 2·4)/2 = 5, w = 1 − 0.05 = 0.95
+    # batch {3}: grad 2·0.95·9 = 17.1, w = 0.95 − 0.171 = 0.779
+    assert net.weights[0][0][0].data == pytest.approx(0.779, abs=1e-15)
+    # epoch loss: the losses each batch saw, 1 + 4 (w = 1) and (0.95·3)² = 8.1225, over 3
+    assert history == [pytest.approx((1.0 + 4.0 + 8.1225) / 3, abs=1e-14)]
+
+
+def test_batch_larger_than_the_data_is_one_full_batch() -> None:
+    net = line()
+    history = nn.train(net, LINE_X, LINE_Y, epochs=1, lr=0.01, batch_size=10, progress=False)
+    # mean grad (2 + 8 + 18)/3 = 28/3
+    assert net.weights[0][0][0].data == pytest.approx(1.0 - 0.01 * 28 / 3, abs=1e-15)
+    assert history == [pytest.approx(14 / 3, abs=1e-15)]
+
+
+def test_numpy_arrays_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    net = line()
+    history = nn.train(net, np.array(LINE_X), np.array(LINE_Y), epochs=1, lr=0.01, progress=False)
+    # one sample at a time: w = 1 − 0.02 = 0.98, then 0.98 − 0.01·2·0.98·4 = 0.9016,
+    # then 0.9016 − 0.01·2·0.9016·9 = 0.9016·0.82
+    assert net.weights[0][0][0].data == pytest.approx(0.9016 * 0.82, abs=1e-15)
+    assert history == [pytest.approx((1.0 + 0.98**2 * 4 + 0.9016**2 * 9) / 3, abs=1e-14)]
+    with pytest.raises(TypeError, match=r"xs must be a list of samples \(.*\), got dict"):
+        nn.train(net, {"a": [1.0]}, LINE_Y, progress=False)
+
+
+def test_progress_bar_shows_the_running_mean_of_the_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+
+    class Bar:  # stands in for tqdm and records what the bar would show
+        def __init__(self, iterable: Any, **kwargs: Any) -> None:
+            self.iterable = iterable
+
+        def __iter__(self) -> Any:
+            return iter(self.iterable)
+
+        def set_postfix(self, refresh: bool = True, **kwargs: str) -> None:
+            shown.append(kwargs["loss"])
+
+        def refresh(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(sys.modules["nn.train"], "tqdm", Bar)
+    history = nn.train(line(), LINE_X, LINE_Y, epochs=1, lr=0.01)
+    # the sample losses, as in test_numpy_arrays_are_accepted: 1, 0.98²·4, 0.9016²·9
+    losses = [1.0, 0.98**2 * 4, 0.9016**2 * 9]
+    assert shown == [f"{sum(losses[:k]) / k:.4g}" for k in (1, 2, 3)]
+    assert shown[-1] == f"{history[-1]:.4g}"
