@@ -18,13 +18,15 @@ from autograd import draw_graph
 from .backprop import autograd_grad_matrices, backprop, numerical_grad_matrices
 from .data import toy_task
 from .losses import mse
-from .module import Matrix, Network
+from .module import Network
 from .notation import neuron_label, superscript
 from .train import train
+from .validate import Matrix
 
 SIZES = [3, 2, 2]
 SAMPLE_X = [0.5, -0.2, 0.1]
 SAMPLE_Y = [1.0, 0.0]
+PLOT_HINT = "pip install 'backprop-demystified[plot]'"
 
 
 def _positive_int(text: str) -> int:
@@ -105,7 +107,8 @@ def _max_difference(a: list[Matrix], b: list[Matrix]) -> float:
     return max(abs(p - q) for ma, mb in zip(a, b) for ra, rb in zip(ma, mb) for p, q in zip(ra, rb))
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace) -> int:
+    """The walk-through; returns the exit status (1 when a picture could not be drawn)."""
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     net = Network(SIZES, activation="sigmoid", bias=False, seed=args.seed)
@@ -122,7 +125,6 @@ def run(args: argparse.Namespace) -> None:
         print(_vector(f"x⁽{superscript(l)}⁾", [v.data for v in layer]))
     print(_vector("y   ", SAMPLE_Y))
     loss = mse(layers[-1], SAMPLE_Y)
-    loss.label = "MSE"
     print(f"  MSE = Σᵢ (xᵢ⁽³⁾ − yᵢ)² = {loss.data:.6f}")
 
     print("\nBackpropagation: ∂MSE/∂wᵢⱼ three ways")
@@ -144,12 +146,26 @@ def run(args: argparse.Namespace) -> None:
     )
 
     loss.backward()  # so the drawings show every grad
-    graph_path = draw_graph(loss, params=net.parameters()).render(
-        outfile=out / "graph.svg", cleanup=True
-    )
-    network_path = net.draw().render(outfile=out / "network.svg", cleanup=True)
-    print(f"\nDrawn: {graph_path} (the MSE's computation graph, local derivatives on the edges)")
-    print(f"       {network_path} (the network, weights and their gradients on the edges)")
+    print()
+    dot_missing = False
+    pictures = {
+        "graph": (
+            draw_graph(loss, params=net.parameters()),
+            "the MSE's computation graph, local derivatives on the edges",
+        ),
+        "network": (net.draw(), "the network, weights and their gradients on the edges"),
+    }
+    for name, (g, what) in pictures.items():
+        try:
+            path = g.render(outfile=out / f"{name}.svg", cleanup=True)
+        except graphviz.ExecutableNotFound as exc:  # autograd.render.GraphvizNotFoundError
+            path = g.save(out / f"{name}.gv")
+            print(f"Not drawn, `dot` is missing: {path} holds the DOT source ({what})")
+            if not dot_missing:
+                print(f"backprop-demo: {exc}", file=sys.stderr)
+                dot_missing = True
+        else:
+            print(f"Drawn: {path} ({what})")
 
     xs, ys = toy_task(args.seed)
     inputs = ", ".join(neuron_label(1, j) for j in range(1, 4))
@@ -167,18 +183,34 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"  mean MSE before {before:.4f}, after {after:.4f}; {correct}/{len(xs)} classified right"
     )
-    curve = _plot_loss(history, out / "loss.png")
     weights = out / "weights.json"
-    net.save(weights)
-    print(f"  loss curve: {curve}\n  trained weights: {weights}")
+    net.save(weights)  # before plotting, so a missing matplotlib cannot cost the weights
+    print(f"  trained weights: {weights}")
+    curve = _plot_loss(history, out / "loss.png")
+    if curve is None:
+        print(f"  loss.png skipped: matplotlib is not installed; {PLOT_HINT}")
+    else:
+        print(f"  loss curve: {curve}")
+    if not dot_missing:
+        return 0
+    print(
+        "backprop-demo: the pictures were saved as DOT source (.gv) because Graphviz's `dot` is "
+        "missing; once it is installed, `dot -Tsvg graph.gv -o graph.svg` draws one",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _mean_loss(net: Network, xs: list[list[float]], ys: list[list[float]]) -> float:
     return sum(mse(net(x), y).data for x, y in zip(xs, ys)) / len(xs)
 
 
-def _plot_loss(history: list[float], path: Path) -> Path:
-    import matplotlib
+def _plot_loss(history: list[float], path: Path) -> Path | None:
+    """Draw the loss curve to ``path``; None when matplotlib (the ``plot`` extra) is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -197,11 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``backprop-demo`` and ``python -m nn``; returns the exit status."""
     args = parse_args(argv)
     try:
-        run(args)
-    except (OSError, graphviz.ExecutableNotFound) as exc:
+        return run(args)
+    except OSError as exc:
         print(f"backprop-demo: {exc}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,12 +20,11 @@ def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
     assert main(["--out", str(out), "--epochs", "40", "--seed", "3"]) == 0
     text = capsys.readouterr().out
 
-    net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=3)
-    loss = nn.mse(net(SAMPLE_X), SAMPLE_Y)
-    loss.backward()
-    assert f"MSE = Σᵢ (xᵢ⁽³⁾ − yᵢ)² = {loss.data:.6f}" in text
-    for row in net.grad_matrices()[0] + net.grad_matrices()[1]:  # ∇W printed as computed here
-        assert "[" + " ".join(f"{g:+.6f}" for g in row) + "]" in text
+    # The expected numbers come from the δ formulas (plain floats, no autograd).
+    by_hand = nn.backprop(nn.Network([3, 2, 2], bias=False, seed=3), SAMPLE_X, SAMPLE_Y)
+    assert f"MSE = Σᵢ (xᵢ⁽³⁾ − yᵢ)² = {by_hand.loss:.6f}" in text
+    for row in by_hand.weight_grads[0] + by_hand.weight_grads[1]:
+        assert text.count("[" + " ".join(f"{g:+.6f}" for g in row) + "]") == 3  # three methods
     assert "autograd" in text and "δ formulas" in text and "finite differences" in text
     worst = re.search(r"autograd vs finite differences (\S+)", text)
     assert worst and float(worst.group(1)) < 1e-8
@@ -41,6 +40,40 @@ def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
     trained = nn.Network.load(out / "weights.json")
     assert trained.sizes == [3, 2, 2] and json.loads((out / "weights.json").read_text())
     assert not list(out.glob("*.gv"))  # no stray DOT sources beside the pictures
+
+
+def test_without_matplotlib_the_weights_are_saved_and_the_plot_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    assert main(["--out", str(tmp_path), "--epochs", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "loss.png skipped: matplotlib is not installed" in text
+    assert "pip install 'backprop-demystified[plot]'" in text
+    assert not (tmp_path / "loss.png").exists()
+    assert nn.Network.load(tmp_path / "weights.json").sizes == [3, 2, 2]
+
+
+def test_without_graphviz_the_dot_sources_are_saved_and_training_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` anywhere
+    out = tmp_path / "out"
+    assert main(["--out", str(out), "--epochs", "2"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("apt-get install graphviz") == 1  # the hint, once
+    assert "Drawn:" not in captured.out
+    assert sorted(p.name for p in out.iterdir()) == [
+        "graph.gv",
+        "loss.png",
+        "network.gv",
+        "weights.json",
+    ]
+    assert (out / "graph.gv").read_text(encoding="utf-8").startswith("digraph computation_graph")
+    assert "w₁₂⁽¹⁾" in (out / "network.gv").read_text(encoding="utf-8")
+    assert "before" in captured.out and "after" in captured.out  # training ran
+    assert nn.Network.load(out / "weights.json").sizes == [3, 2, 2]
 
 
 def test_help_explains_every_option(capsys):
