@@ -66,7 +66,7 @@ def backward(root: Value) -> None:
                 (a,) = inputs
                 (da,) = op.local_grads(a.data, node.data)
                 a.grad += g * da
-    except (ZeroDivisionError, OverflowError) as exc:
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
         for v, g in zip(order, before):
             v.grad = g
         if isinstance(exc, NonFiniteGradError):

@@ -205,7 +205,7 @@ def local_grads_at(node: Value) -> tuple[float, ...]:
     assert node._op is not None
     try:
         return node._op.local_grads(*(v.data for v in node.inputs), node.data)
-    except (ZeroDivisionError, OverflowError) as exc:
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
         raise derivative_error(node, exc) from exc
 
 

@@ -229,6 +229,20 @@ def test_a_failed_backward_changes_no_grad():
     assert (x.grad, w.grad) == (2.0, 0.0)
 
 
+def test_data_edited_out_of_the_domain_after_forward_is_a_clear_error():
+    x = Value(2.0)
+    y = x.log() * 3.0
+    x.data = -1.0  # ∂ln x/∂x = 1/x is fine, but ∂(aᵇ)/∂b = aᵇ ln a is not at a < 0
+    y.backward()
+    assert x.grad == -3.0
+    a, b = Value(2.0), Value(3.0)
+    z = a**b
+    a.data = -2.0
+    with pytest.raises(ValueError, match=r"derivative of \*\* at -2\.0, 3\.0 is not finite"):
+        z.backward()
+    assert (a.grad, b.grad, z.grad) == (0.0, 0.0, 0.0)
+
+
 def test_create_graph_errors_name_the_operation():
     x = Value(0.0)
     with pytest.raises(ZeroDivisionError, match=r"derivative of sqrt at 0\.0 is not finite"):
