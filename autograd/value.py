@@ -104,9 +104,11 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.POW, self, other)
-        if isinstance(other, bool) or not isinstance(other, numbers.Real):
-            return NotImplemented
-        return _unary(ops.power(_as_float(other, "**") + 0.0), self)  # + 0.0: -0.0 is 0.0
+        try:
+            c = _as_float(other, "**") + 0.0  # + 0.0: -0.0 is 0.0
+        except TypeError:
+            return NotImplemented  # not a number: let Python say so, naming both types
+        return _unary(ops.power(c), self)
 
     def __rpow__(self, other: Number) -> Value:
         return _binary(ops.POW, other, self)
@@ -162,10 +164,10 @@ class Value:
 
 def _constant(x: object, op: Op) -> Value | None:
     """A plain number as a constant leaf Value, or None if ``x`` is no real number."""
-    if x.__class__ is not float and x.__class__ is not int:
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
-            return None
-    return Value(_as_float(x, op.name))
+    try:
+        return Value(_as_float(x, op.name))
+    except TypeError:  # _as_float's verdict on non-numbers; the caller returns NotImplemented
+        return None
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
