@@ -1,8 +1,36 @@
-"""A scalar autograd engine: Values, reverse-mode gradients, higher-order gradients, gradcheck."""
+"""A scalar autograd engine: Values, reverse and forward mode, higher-order gradients, gradcheck.
 
-from .backward import grad, reverse_topological
+Every operation is a primitive of one op table (``autograd.ops``); ``primitive()`` declares a
+new one exactly as the built-ins are declared.
+"""
+
+from .backward import grad
 from .check import gradcheck, numerical_grad
+from .forward import Dual, jvp
+from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
+from .primitive import Primitive, primitive
 from .render import draw_graph
-from .value import Value
+from .value import NonFiniteGradError, StaleGraphError, Value, reverse_topological
 
-__all__ = ["Value", "draw_graph", "grad", "gradcheck", "numerical_grad", "reverse_topological"]
+__all__ = [
+    "Dual",
+    "NonFiniteGradError",
+    "Primitive",
+    "StaleGraphError",
+    "Value",
+    "cos",
+    "draw_graph",
+    "exp",
+    "grad",
+    "gradcheck",
+    "jvp",
+    "log",
+    "numerical_grad",
+    "primitive",
+    "relu",
+    "reverse_topological",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "tanh",
+]

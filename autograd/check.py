@@ -6,14 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .backward import grad
-from .value import Value, _as_float
+from .numbers import describe, real
+from .value import Value
 
 Function = Callable[[list[Value]], Value]
 
 
 def _evaluate(f: Function, point: Sequence[float]) -> float:
     out = f([Value(x) for x in point])
-    return out.data if isinstance(out, Value) else _as_float(out, "the checked function's result")
+    return out.data if isinstance(out, Value) else real(out, "the checked function's result")
 
 
 def numerical_grad(f: Function, xs: Sequence[Value | float], eps: float = 1e-6) -> list[float]:
@@ -26,7 +27,7 @@ def numerical_grad(f: Function, xs: Sequence[Value | float], eps: float = 1e-6) 
     eps = _tolerance(eps, "eps")
     if eps == 0.0:
         raise ValueError("numerical_grad needs eps > 0, got 0.0")
-    point = [x.data if isinstance(x, Value) else _as_float(x, "numerical_grad") for x in xs]
+    point = [x.data if isinstance(x, Value) else real(x, "numerical_grad") for x in xs]
     result = []
     for i, x in enumerate(point):
         up, down = list(point), list(point)
@@ -42,7 +43,7 @@ def numerical_grad(f: Function, xs: Sequence[Value | float], eps: float = 1e-6) 
 
 def _tolerance(x: float, name: str) -> float:
     """A finite number ≥ 0, or a ValueError/TypeError naming the argument."""
-    value = _as_float(x, name)
+    value = real(x, name)
     if value < 0.0:
         raise ValueError(f"{name} must be ≥ 0, got {value!r}")
     return value
@@ -114,7 +115,7 @@ def gradcheck(
     point = [Value(v.data) for v in values]
     out = f(point)
     if not isinstance(out, Value):
-        raise TypeError(f"gradcheck needs f to return a Value, got {type(out).__name__} {out!r}")
+        raise TypeError(f"gradcheck needs f to return a Value, got {describe(out)}")
     analytic = grad(out, point)
     names = [v.label or f"x[{i}]" for i, v in enumerate(values)]
     result = GradcheckResult(names, analytic, numeric, atol, rtol)

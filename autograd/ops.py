@@ -1,85 +1,61 @@
-"""The op table: every primitive's forward value and local derivative rule, defined once.
+"""The op table: every built-in primitive, declared with ``primitive()`` as a user declares one.
 
-An :class:`Op` holds two functions:
-
-* ``forward(*xs) -> float`` computes the output from the input floats and raises a clear error
-  (naming the op and the value) on input outside its domain;
-* ``local_grads(*xs, out) -> tuple`` gives ∂out/∂xₖ for every input k.  It is written with
-  arithmetic operators only (plus :func:`log` and :func:`data_of` below), so the same rule runs on
-  floats, for the eager ``backward``, and on ``Value``s, for ``grad(..., create_graph=True)``
-  where the derivatives must themselves be differentiable.
-
-Everything else (``Value`` operators, both backward modes, the numbers on rendered edges)
-reads this table; adding an op means adding one entry here and one method on ``Value``.
+Each entry is a forward function on floats and a rule ``local_grads(*inputs, out)`` written
+with operators and primitives only, so it runs on floats (``backward``), on Values
+(``create_graph``), on dual numbers (``jvp``) and on code-generating stand-ins alike.  A
+forward raises with the reason only; the primitive adds its name and inputs
+(``log(-2.0): defined only for x > 0``).  ``Value``'s operators and methods, the symbols in
+drawings and the ``nn`` activations all read this table.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+import operator
+import re
 from typing import Any
 
+from .numbers import real
+from .primitive import Primitive, primitive, protect
 
-@dataclass(frozen=True, slots=True)
-class Op:
-    """A primitive operation: its name, forward value and local derivative rule."""
-
-    name: str
-    forward: Callable[..., float]
-    local_grads: Callable[..., tuple[Any, ...]]
-
-
-def data_of(x: Any) -> float:
-    """The number behind ``x``: ``x`` itself for a number, ``x.data`` for a ``Value``."""
-    return x if isinstance(x, (float, int)) else x.data
-
-
-def log(x: Any) -> Any:
-    """ln x for a number or a ``Value`` (for rules that need it, e.g. ∂(aᵇ)/∂b = aᵇ ln a)."""
-    return math.log(x) if isinstance(x, (float, int)) else x.log()
-
-
-def _divide(a: float, b: float) -> float:
-    if b == 0.0:
-        raise ZeroDivisionError(f"division of {a!r} by zero")
-    return a / b
-
-
-def _pow_value(a: float, b: float) -> float:
-    if a <= 0.0:
-        raise ValueError(
-            f"{a!r} ** {b!r}: a Value exponent needs a positive base "
-            f"(∂aᵇ/∂b = aᵇ·ln a), got base {a!r}"
-        )
-    return _checked_pow(a, b)
-
-
-def _checked_pow(a: float, b: float) -> float:
-    try:
-        return math.pow(a, b)
-    except OverflowError:
-        raise OverflowError(f"{a!r} ** {b!r} overflows (the result exceeds a float)") from None
-
-
-def _exp(a: float) -> float:
-    try:
-        return math.exp(a)
-    except OverflowError:
-        raise OverflowError(f"exp overflows at {a!r} (the result exceeds a float)") from None
+__all__ = [
+    "abs_",
+    "add",
+    "cos",
+    "div",
+    "exp",
+    "log",
+    "mul",
+    "neg",
+    "pow_",
+    "power",
+    "relu",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sqrt",
+    "step",
+    "sub",
+    "tanh",
+]
 
 
 def _log(a: float) -> float:
     if a <= 0.0:
-        raise ValueError(f"log of non-positive value {a!r}")
+        raise ValueError("defined only for x > 0")
     return math.log(a)
 
 
 def _sqrt(a: float) -> float:
     if a < 0.0:
-        raise ValueError(f"sqrt of negative value {a!r}")
+        raise ValueError("defined only for x ≥ 0")
     return math.sqrt(a)
+
+
+def _pow(a: float, b: float) -> float:
+    if a <= 0.0:
+        raise ValueError("a Value exponent needs a positive base (∂aᵇ/∂b = aᵇ·ln a)")
+    return math.pow(a, b)
 
 
 def _sigmoid(a: float) -> float:
@@ -90,36 +66,73 @@ def _sigmoid(a: float) -> float:
     return e / (1.0 + e)
 
 
-ADD = Op("+", lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
-SUB = Op("-", lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
-MUL = Op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
-DIV = Op("/", _divide, lambda a, b, out: (1.0 / b, -out / b))
-POW = Op("**", _pow_value, lambda a, b, out: (b * a ** (b - 1.0), out * log(a)))
-NEG = Op("neg", lambda a: -a, lambda a, out: (-1.0,))
-EXP = Op("exp", _exp, lambda a, out: (out,))
-LOG = Op("log", _log, lambda a, out: (1.0 / a,))
-SQRT = Op("sqrt", _sqrt, lambda a, out: (0.5 / out,))
-TANH = Op("tanh", math.tanh, lambda a, out: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", _sigmoid, lambda a, out: (out * (1.0 - out),))
-RELU = Op(
-    "relu", lambda a: a if a > 0.0 else 0.0, lambda a, out: (1.0 if data_of(a) > 0.0 else 0.0,)
+# Steps with no slope: the derivatives of relu and abs, and themselves primitives so that those
+# rules run on Values too.  step(0) = 0 (relu′(0) = 0); sign(0) = 0 (abs′(0) = 0, the central
+# difference there, as in PyTorch).
+step = primitive("step", lambda a: 1.0 if a > 0.0 else 0.0, lambda a, out: (0.0,), "H")
+sign = primitive(
+    "sign", lambda a: 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0, lambda a, out: (0.0,)
 )
-ABS = Op("abs", abs, lambda a, out: (1.0 if data_of(a) >= 0.0 else -1.0,))
+
+log: Primitive  # used by the rule of ** before its own declaration
+cos: Primitive  # likewise for sin
+add = primitive("+", operator.add, lambda a, b, out: (1.0, 1.0), "+")
+sub = primitive("-", operator.sub, lambda a, b, out: (1.0, -1.0), "−")
+mul = primitive("*", operator.mul, lambda a, b, out: (b, a), "×")
+div = primitive("/", operator.truediv, lambda a, b, out: (1.0 / b, -out / b), "÷")
+pow_ = primitive("**", _pow, lambda a, b, out: (b * a ** (b - 1.0), out * log(a)), "xʸ")
+neg = primitive("neg", operator.neg, lambda a, out: (-1.0,), "−x")
+exp = primitive("exp", math.exp, lambda a, out: (out,), "exp")
+log = primitive("log", _log, lambda a, out: (1.0 / a,), "ln")
+sqrt = primitive("sqrt", _sqrt, lambda a, out: (0.5 / out,), "√")
+tanh = primitive("tanh", math.tanh, lambda a, out: (1.0 - out * out,), "tanh")
+sigmoid = primitive("sigmoid", _sigmoid, lambda a, out: (out * (1.0 - out),), "σ")
+relu = primitive("relu", lambda a: a if a > 0.0 else 0.0, lambda a, out: (step(a),), "ReLU")
+abs_ = primitive("abs", math.fabs, lambda a, out: (sign(a),), "|x|")
+sin = primitive("sin", math.sin, lambda a, out: (cos(a),), "sin")
+cos = primitive("cos", math.cos, lambda a, out: (-sin(a),), "cos")
+
+protect(step, sign, add, sub, mul, div, pow_, neg, exp, log, sqrt, tanh, sigmoid, relu, abs_)
+protect(sin, cos)
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+POWERS: dict[float, Primitive] = {}  # exponent → primitive; read by Value's ** as well
+POWERS_KEPT = 1024  # distinct exponents cached; past that each call makes its own
 
 
-@lru_cache(maxsize=256)
-def power(c: float) -> Op:
-    """xᶜ for a constant exponent c; one shared Op per exponent, not one per node."""
+def power(c: float) -> Primitive:
+    """xᶜ for a constant exponent c: one primitive per exponent, named ``**2``, ``**0.5``."""
+    # + 0.0 turns -0.0 into 0.0: the name never depends on which of the two was cached first
+    c = real(c, "the exponent in **") + 0.0
+    op = POWERS.get(c)
+    if op is None:
+        op = _make_power(c)
+        if len(POWERS) < POWERS_KEPT:
+            POWERS[c] = op
+    return op
 
+
+def _make_power(c: float) -> Primitive:
     def forward(a: float) -> float:
         if a < 0.0 and not c.is_integer():
-            raise ValueError(f"fractional power {c!r} of negative value {a!r}")
+            raise ValueError("a fractional power of a negative number")
         if a == 0.0 and c < 0.0:
-            raise ZeroDivisionError(f"0.0 raised to negative power {c!r}")
-        return _checked_pow(a, c)
+            raise ZeroDivisionError("zero to a negative power")
+        return math.pow(a, c)
 
-    def local_grads(a: Any, out: Any) -> tuple[Any, ...]:
-        return (c * a ** (c - 1.0),) if c != 0.0 else (0.0,)
+    def local_grads(a: Any, out: Any) -> tuple[Any]:
+        if c == 0.0:
+            return (0.0,)
+        if c == 1.0:
+            return (1.0,)
+        if c == 2.0:
+            return (2.0 * a,)
+        return (c * a ** (c - 1.0),)
 
     short = f"{c:g}"
-    return Op(f"**{short if float(short) == c else repr(c)}", forward, local_grads)
+    exponent = short if float(short) == c else repr(c)
+    integer = re.fullmatch(r"-?[0-9]+", exponent)
+    symbol = "x" + exponent.translate(_SUPERSCRIPT) if integer else "x^" + exponent
+    op = Primitive(f"**{exponent}", forward, local_grads, symbol, 1, f"{{0}} ** {c!r}")
+    op._pickle = (power, (c,))
+    return op

@@ -18,8 +18,7 @@ from typing import Any
 
 import graphviz  # type: ignore[import-untyped, unused-ignore]
 
-from .backward import reverse_topological
-from .value import Value
+from .value import StaleGraphError, Value, reverse_topological
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -28,7 +27,6 @@ __all__ = [
     "draw_graph",
     "format_number",
     "html_escape",
-    "op_symbol",
 ]
 
 DEFAULT_MAX_NODES = 500
@@ -130,37 +128,6 @@ def _tooltip(text: str) -> str:
     return graphviz.escape(_CONTROL.sub("\ufffd", text))  # type: ignore[no-any-return]
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_OP_SYMBOLS = {
-    "+": "+",
-    "-": "−",
-    "*": "×",
-    "/": "÷",
-    "**": "xʸ",
-    "neg": "−x",
-    "exp": "exp",
-    "log": "ln",
-    "sqrt": "√",
-    "tanh": "tanh",
-    "sigmoid": "σ",
-    "relu": "ReLU",
-    "abs": "|x|",
-}
-
-
-def op_symbol(op: str) -> str:
-    """The symbol drawn for an op: ``"*"`` → ``"×"``, ``"sigmoid"`` → ``"σ"``, ``"**2"`` →
-    ``"x²"``, ``"**0.5"`` → ``"x^0.5"``; a name it does not know is shown as it is."""
-    if op in _OP_SYMBOLS:
-        return _OP_SYMBOLS[op]
-    if op.startswith("**"):
-        exponent = op[2:]
-        if re.fullmatch(r"-?[0-9]+", exponent):
-            return "x" + exponent.translate(_SUPERSCRIPT)
-        return "x^" + exponent
-    return op
-
-
 _FILL = {
     "output": OUTPUT_COLOR,
     "parameter": PARAM_COLOR,
@@ -220,8 +187,10 @@ def _legend(kinds: set[str], show_grad: bool, show_local_grads: bool) -> str:
 def _edge_labels(v: Value) -> list[str]:
     try:
         return [format_number(d) for d in v.local_grads]
-    except ArithmeticError:  # an infinite derivative (e.g. √x at 0): still draw the graph
+    except (ZeroDivisionError, OverflowError):  # an infinite slope (√x at 0): draw it anyway
         return ["∞"] * len(v.inputs)
+    except (ValueError, StaleGraphError):  # undefined there, or its inputs changed since
+        return ["?"] * len(v.inputs)
 
 
 def draw_graph(
@@ -307,7 +276,7 @@ def draw_graph(
         op = f"{name}_op"
         home.node(
             op,
-            f"<{html_escape(op_symbol(v.op))}>",
+            f"<{html_escape(v.primitive.symbol if v.primitive else v.op)}>",
             shape="circle",
             style="filled",
             fillcolor=OP_COLOR,

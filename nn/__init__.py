@@ -9,6 +9,7 @@ nn.backprop_deltas(net, [0.5, -0.2, 0.1], [1.0, 0.0])           # the same, by t
 nn.numerical_grad_matrices(net, [0.5, -0.2, 0.1], [1.0, 0.0])   # and by finite differences
 """
 
+from .activations import ACTIVATIONS
 from .backprop import (
     Backprop,
     autograd_grad_matrices,
@@ -17,13 +18,11 @@ from .backprop import (
     numerical_grad_matrices,
 )
 from .data import toy_task
-from .io import load, save
 from .losses import mse
 from .module import Layer, Module, Network, Neuron
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .optim import SGD, Adam, Optimizer
 from .train import train
-from .validate import ACTIVATIONS
 
 __all__ = [
     "ACTIVATIONS",
@@ -39,12 +38,10 @@ __all__ = [
     "backprop",
     "backprop_deltas",
     "bias_label",
-    "load",
     "mse",
     "neuron_label",
     "numerical_grad_matrices",
     "preactivation_label",
-    "save",
     "superscript",
     "toy_task",
     "train",

@@ -1,14 +1,16 @@
 """∇W⁽ˡ⁾ three ways: autograd, the δ formulas of classic backpropagation, finite differences.
 
-This finishes the blog's "Backpropagation..." section. For a sigmoid network with
-MSE = Σᵢ (xᵢ⁽ᴸ⁾ − yᵢ)², write zᵢ⁽ˡ⁺¹⁾ = Σⱼ wᵢⱼ⁽ˡ⁾ xⱼ⁽ˡ⁾ (+ bᵢ⁽ˡ⁺¹⁾), so xᵢ⁽ˡ⁺¹⁾ = σ(zᵢ⁽ˡ⁺¹⁾),
-and δᵢ⁽ˡ⁾ = ∂MSE/∂zᵢ⁽ˡ⁾. With σ'(z) = σ(z)(1 − σ(z)) = x(1 − x), the chain rule gives
+This finishes the blog's "Backpropagation..." section. For MSE = Σᵢ (xᵢ⁽ᴸ⁾ − yᵢ)², write
+zᵢ⁽ˡ⁺¹⁾ = Σⱼ wᵢⱼ⁽ˡ⁾ xⱼ⁽ˡ⁾ (+ bᵢ⁽ˡ⁺¹⁾), so xᵢ⁽ˡ⁺¹⁾ = f(zᵢ⁽ˡ⁺¹⁾), and δᵢ⁽ˡ⁾ = ∂MSE/∂zᵢ⁽ˡ⁾. The
+chain rule gives
 
-    δ⁽ᴸ⁾ = 2 (x⁽ᴸ⁾ − y) ⊙ x⁽ᴸ⁾ ⊙ (1 − x⁽ᴸ⁾)                   (output layer)
-    δ⁽ˡ⁾ = (W⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾) ⊙ x⁽ˡ⁾ ⊙ (1 − x⁽ˡ⁾)                  (each earlier layer)
+    δ⁽ᴸ⁾ = 2 (x⁽ᴸ⁾ − y) ⊙ f′(z⁽ᴸ⁾)                              (output layer)
+    δ⁽ˡ⁾ = (W⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾)                             (each earlier layer)
     ∂MSE/∂wᵢⱼ⁽ˡ⁾ = δᵢ⁽ˡ⁺¹⁾ xⱼ⁽ˡ⁾,  i.e.  ∇W⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ (x⁽ˡ⁾)ᵀ      ∂MSE/∂bᵢ⁽ˡ⁾ = δᵢ⁽ˡ⁾
 
-For the blog's 3-2-2 network: ∇W⁽²⁾ = δ⁽³⁾ (x⁽²⁾)ᵀ (2×2) and ∇W⁽¹⁾ = δ⁽²⁾ (x⁽¹⁾)ᵀ (2×3).
+with f′ read from the activation's own derivative rule in the op table; for the blog's sigmoid,
+σ′(z) = σ(z)(1 − σ(z)) = x(1 − x). For the blog's 3-2-2 network: ∇W⁽²⁾ = δ⁽³⁾ (x⁽²⁾)ᵀ (2×2)
+and ∇W⁽¹⁾ = δ⁽²⁾ (x⁽¹⁾)ᵀ (2×3).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from autograd import Value, grad, numerical_grad
-from autograd.ops import SIGMOID
+from autograd.numbers import describe, real
 
+from .activations import activate, derivative
 from .losses import mse
 from .module import Layer, Network
-from .validate import Matrix, check_reduction, check_vector, describe, real
+from .validate import Matrix, check_reduction, check_vector
 
 __all__ = [
     "Backprop",
@@ -55,36 +58,33 @@ def _numbers(v: Sequence[float], n: int, what: str) -> list[float]:
 
 
 def backprop(net: Network, x: Sequence[float], y: Sequence[float]) -> Backprop:
-    """The δ formulas (module docstring) for a sigmoid network and MSE = Σᵢ (xᵢ⁽ᴸ⁾ − yᵢ)².
+    """The δ formulas (module docstring) for MSE = Σᵢ (xᵢ⁽ᴸ⁾ − yᵢ)², any activations.
 
-    Plain float arithmetic, independent of autograd, so the two can be compared.
+    Plain float arithmetic, independent of autograd's graph, so the two can be compared; the
+    activation f and its derivative f′ come from the op table.
     """
     if not isinstance(net, Network):
         raise TypeError(f"backprop needs an nn.Network, got {describe(net)}")
-    if any(layer.activation != "sigmoid" for layer in net.layers):
-        raise ValueError(
-            "the δ formulas here are for sigmoid networks (σ' = x(1 − x)); this network has "
-            f"activation={net.activation!r}, output_activation={net.output_activation!r}"
-        )
     xs = [_numbers(x, net.sizes[0], "network input")]
     target = _numbers(y, net.sizes[-1], "target")
-    weights = net.weight_matrices()
-    biases = net.bias_vectors()
-    for w, b in zip(weights, biases):  # forward: x⁽ˡ⁺¹⁾ = σ(W⁽ˡ⁾ x⁽ˡ⁾ + b⁽ˡ⁺¹⁾)
-        prev = xs[-1]
+    slopes = []  # f′(z⁽ˡ⁾) for every layer after the input
+    for layer, w, b in zip(net.layers, net.weight_matrices(), net.bias_vectors()):
+        prev = xs[-1]  # forward: x⁽ˡ⁺¹⁾ = f(W⁽ˡ⁾ x⁽ˡ⁾ + b⁽ˡ⁺¹⁾)
         z = [sum(wij * xj for wij, xj in zip(row, prev)) for row in w]
         if b:
             z = [zi + bi for zi, bi in zip(z, b)]
-        xs.append([SIGMOID.forward(zi) for zi in z])  # σ from the op table, on floats
+        out = [activate(layer.activation, zi) for zi in z]
+        slopes.append([derivative(layer.activation, zi, xi) for zi, xi in zip(z, out)])
+        xs.append(out)
     out = xs[-1]
     loss = sum((o - t) ** 2 for o, t in zip(out, target))
-    delta = [2.0 * (o - t) * o * (1.0 - o) for o, t in zip(out, target)]  # δ⁽ᴸ⁾
+    delta = [2.0 * (o - t) * s for o, t, s in zip(out, target, slopes[-1])]  # δ⁽ᴸ⁾
     deltas = [delta]
+    weights = net.weight_matrices()
     for l in range(len(weights) - 1, 0, -1):  # noqa: E741  δ⁽ˡ⁺¹⁾ from δ⁽ˡ⁺²⁾ through W⁽ˡ⁺¹⁾
-        w, xl = weights[l], xs[l]
+        w, slope = weights[l], slopes[l - 1]
         delta = [
-            sum(w[i][j] * delta[i] for i in range(len(w))) * xl[j] * (1.0 - xl[j])
-            for j in range(len(xl))
+            sum(w[i][j] * delta[i] for i in range(len(w))) * slope[j] for j in range(len(slope))
         ]
         deltas.insert(0, delta)
     weight_grads = [[[di * xj for xj in xs[l]] for di in d] for l, d in enumerate(deltas)]  # noqa: E741
@@ -95,7 +95,7 @@ def backprop(net: Network, x: Sequence[float], y: Sequence[float]) -> Backprop:
 def backprop_deltas(
     net: Network, x: Sequence[float], y: Sequence[float], reduction: str = "sum"
 ) -> list[Matrix]:
-    """∇W⁽¹⁾, ∇W⁽²⁾, … from the δ formulas (sigmoid network, MSE with ``reduction="sum"``)."""
+    """∇W⁽¹⁾, ∇W⁽²⁾, … from the δ formulas (MSE with ``reduction="sum"``)."""
     if reduction != "sum":
         raise ValueError(
             f"the δ formulas here are for the blog's MSE = Σᵢ (xᵢ − yᵢ)² (reduction='sum'), "

@@ -7,7 +7,7 @@ weight's name, value and, once ``backward`` has run, its grad.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from autograd.render import (
     EDGE_LABEL_COLOR,
@@ -21,10 +21,8 @@ from autograd.render import (
     html_escape,
 )
 
+from .activations import symbol
 from .notation import bias_label, neuron_label, superscript, weight_label
-
-if TYPE_CHECKING:
-    from .module import Network
 
 __all__ = ["DEFAULT_MAX_EDGES", "draw_network"]
 
@@ -33,7 +31,6 @@ DEFAULT_MAX_EDGES = 500
 """Most weights (edges) ``draw_network`` lays out unless given a larger ``max_edges``: like
 ``autograd.render.DEFAULT_MAX_NODES``, about what dot lays out in a second and a reader can
 still follow."""
-_ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
 
 def _up(layer: int) -> str:
@@ -47,12 +44,12 @@ def _layer_caption(layer: int, count: int, activation: str, bias: bool) -> str:
     kind = "output" if layer == count else "hidden"
     z = f"W{_up(layer - 1)}x{_up(layer - 1)}" + (f" + b{_up(layer)}" if bias else "")
     if activation != "linear":
-        z = f"{_ACTIVATION_SYMBOL.get(activation, activation)}({z})"
+        z = f"{symbol(activation)}({z})"
     return f"{kind} x{_up(layer)} = {z}"
 
 
 def draw_network(
-    net: Network,
+    net: Any,
     *,
     show_values: bool = True,
     show_grads: bool | None = None,
@@ -60,7 +57,7 @@ def draw_network(
     legend: bool = True,
     max_edges: int = DEFAULT_MAX_EDGES,
 ) -> Diagram:
-    """The network ``net`` as a Graphviz diagram, in the blog's notation.
+    """The nn.Network ``net`` as a Graphviz diagram, in the blog's notation.
 
     One circle per neuron xᵢ⁽ˡ⁾ (layer 1 is the input), layers side by side, one edge per
     weight wᵢⱼ⁽ˡ⁾ from xⱼ⁽ˡ⁾ to xᵢ⁽ˡ⁺¹⁾ labelled with its name, its value (``show_values``)

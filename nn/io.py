@@ -2,9 +2,9 @@
 
 The file holds ``format``, ``version``, ``sizes``, ``activation``, ``output_activation``,
 ``bias``, ``weights`` (W⁽¹⁾, W⁽²⁾, … as lists of rows) and ``biases`` (b⁽²⁾, b⁽³⁾, …; empty
-lists when ``bias`` is false). ``save`` writes a temporary file beside the target and renames it
-over the target, so a crash leaves either the old file or the new one, never half of one.
-``load`` checks every field before it builds anything.
+lists when ``bias`` is false). ``write`` (``net.save``) writes a temporary file beside the target
+and renames it over the target, so a crash leaves either the old file or the new one, never half
+of one. ``read`` (``Network.load``) checks every field before anything is built.
 
 A new file gets the usual permissions (0o666 minus the umask); an existing file keeps its own.
 When ``path`` is a symbolic link, the file it points to is replaced and the link is kept.
@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import tempfile
 from typing import Any
 
-from .module import Network
-from .validate import Matrix, check_activation, check_parameters, check_sizes, describe
+from autograd.numbers import describe
 
-__all__ = ["FORMAT", "VERSION", "load", "save"]
+from .activations import check_activation
+from .validate import Matrix, check_parameters, check_sizes
+
+__all__ = ["FORMAT", "VERSION", "read", "to_dict", "write"]
 
 FORMAT = "backprop-demystified/nn.Network"
 VERSION = 1
@@ -30,8 +31,8 @@ _REQUIRED = ("format", "version", "sizes", "activation", "bias", "weights", "bia
 _OPTIONAL = ("output_activation",)
 
 
-def to_dict(net: Network) -> dict[str, Any]:
-    """The JSON-ready description of ``net`` that :func:`save` writes."""
+def to_dict(net: Any) -> dict[str, Any]:
+    """The JSON-ready description of the nn.Network ``net`` that :func:`write` writes."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -44,14 +45,10 @@ def to_dict(net: Network) -> dict[str, Any]:
     }
 
 
-def save(net: Network, path: str | os.PathLike[str]) -> None:
-    """Write ``net`` to ``path`` as JSON, atomically (temporary file + ``os.replace``)."""
-    if not isinstance(net, Network):
-        raise TypeError(f"save needs an nn.Network, got {describe(net)}")
+def write(net: Any, path: str | os.PathLike[str]) -> None:
+    """Write the nn.Network ``net`` to ``path`` as JSON, atomically (temporary file +
+    ``os.replace``)."""
     path = os.fspath(path)
-    for p in net.parameters():
-        if not math.isfinite(p.data):
-            raise ValueError(f"cannot save {path}: parameter {p.label or repr(p)} is {p.data!r}")
     data = to_dict(net)
     _check_dict(data)  # write only what load accepts (catches a network edited into a bad shape)
     text = json.dumps(data, indent=1, allow_nan=False) + "\n"
@@ -84,14 +81,13 @@ def _umask() -> int:
     return mask
 
 
-def load(path: str | os.PathLike[str], *, cls: type[Network] = Network) -> Network:
-    """Read a network written by :func:`save` (as an instance of ``cls``, a Network subclass).
+def read(path: str | os.PathLike[str]) -> tuple[list[Matrix], str, list[list[float]] | None, str]:
+    """The checked arguments of ``Network.from_weights`` (weights, activation, biases,
+    output_activation) from a file written by :func:`write`, building nothing.
 
     A missing file raises FileNotFoundError; a file that is not valid JSON, was truncated, or
     does not describe a consistent network raises ValueError naming the file and the problem.
     """
-    if not (isinstance(cls, type) and issubclass(cls, Network)):
-        raise TypeError(f"cls must be nn.Network or a subclass, got {describe(cls)}")
     path = os.fspath(path)
     with open(path, "rb") as f:
         raw = f.read()
@@ -108,10 +104,9 @@ def load(path: str | os.PathLike[str], *, cls: type[Network] = Network) -> Netwo
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     try:
-        weights, activation, biases, output_activation = _check_dict(data)
+        return _check_dict(data)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from None
-    return cls.from_weights(weights, activation, biases, output_activation=output_activation)
 
 
 def _reject_constant(name: str) -> Any:

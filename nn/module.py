@@ -13,32 +13,19 @@ import itertools
 import math
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value
+from autograd.numbers import describe, real, short
 
+from .activations import ACTIVATIONS, activate, check_activation
+from .diagram import draw_network
+from .io import read, write
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
-from .validate import (
-    Matrix,
-    as_list,
-    check_activation,
-    check_parameters,
-    check_sizes,
-    check_vector,
-    describe,
-    real,
-    short,
-)
+from .validate import Matrix, as_list, check_parameters, check_sizes, check_vector
 
 __all__ = ["Layer", "Module", "Network", "Neuron"]
-
-_ACTIVATE: dict[str, Callable[[Value], Value] | None] = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "linear": None,
-}
 
 
 def _neuron_output(
@@ -60,13 +47,12 @@ def _neuron_output(
         z = z + row[k] * x[k]
     if bias is not None:
         z = z + bias
-    f = _ACTIVATE[activation]
-    if f is None:
+    if ACTIVATIONS[activation] is None:
         out = z
     else:
         if z_label:
             z.label = z_label
-        out = f(z)
+        out = activate(activation, z)
     if label:
         out.label = label
     return out
@@ -220,6 +206,10 @@ class Layer(Module):
             v if isinstance(v, Value) else Value(v, neuron_label(self.number, j + 1))
             for j, v in enumerate(check_vector(x, self.n_in, "Layer input"))
         ]
+        return self._forward(xs)
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        """f(W·x + b) for inputs already checked (a list of n_in Values)."""
         biases, f = self.biases, self._activation
         return [
             _neuron_output(row, biases[i] if biases else None, xs, f, self._labels[i], z)
@@ -357,8 +347,8 @@ class Network(Module):
             for j, v in enumerate(xs)
         ]
         out = [layer]
-        for lay in self.layers:
-            layer = lay(layer)
+        for lay in self.layers:  # checked once, above: the layers trust their input
+            layer = lay._forward(layer)
             out.append(layer)
         return out
 
@@ -388,21 +378,17 @@ class Network(Module):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the network as JSON (atomically: a crash never leaves a truncated file)."""
-        from .io import save
-
-        save(self, path)
+        write(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Network:
-        """Read a network written by :meth:`save`; every field is checked before building."""
-        from .io import load
-
-        return load(path, cls=cls)
+        """Read a network written by :meth:`save` (as this class); every field is checked
+        before anything is built, so a bad file raises ValueError naming the file and field."""
+        weights, activation, biases, output_activation = read(path)
+        return cls.from_weights(weights, activation, biases, output_activation=output_activation)
 
     def draw(self, **kwargs: Any) -> Any:
         """The network as a Graphviz diagram in the blog's notation (see ``nn.diagram``)."""
-        from .diagram import draw_network
-
         return draw_network(self, **kwargs)
 
     def __repr__(self) -> str:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autograd import Value
+from autograd.numbers import describe, real, short
 
 from .notation import superscript
 
 __all__ = [
-    "ACTIVATIONS",
     "REDUCTIONS",
     "Matrix",
     "as_list",
-    "check_activation",
     "check_parameters",
     "check_positive_int",
     "check_reduction",
@@ -29,38 +27,8 @@ __all__ = [
 
 Matrix = list[list[float]]
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
-"""Activation names a Network accepts: σ, tanh, max(0, ·) and the identity."""
-
 REDUCTIONS = ("sum", "mean")
 """How ``mse`` combines the squared errors: Σᵢ (the blog's formula) or their mean."""
-
-
-def short(x: object, limit: int = 80) -> str:
-    """``repr(x)``, cut to ``limit`` characters for error messages."""
-    try:
-        text = repr(x)
-    except ValueError:  # e.g. an int past Python's limit on digits converted to text
-        return "<too long to show>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def describe(x: object) -> str:
-    """``"int 5"``, ``"str 'abc'"``: a value and its type, shortened for error messages."""
-    return f"{type(x).__name__} {short(x)}"
-
-
-def real(x: object, what: str) -> float:
-    """``x`` as a finite float: TypeError for non-numbers (and bools), ValueError for nan/inf."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a real number, got {describe(x)}")
-    try:
-        f = float(x)
-    except OverflowError:
-        raise ValueError(f"{what} is too large for a float, got {describe(x)}") from None
-    if not math.isfinite(f):
-        raise ValueError(f"{what} must be a finite number, got {f!r}")
-    return f
 
 
 def check_positive_int(x: object, what: str) -> int:
@@ -85,15 +53,6 @@ def check_sizes(sizes: object) -> list[int]:
             f"got {short(items)}"
         )
     return [check_positive_int(n, f"sizes[{k}]") for k, n in enumerate(items)]
-
-
-def check_activation(name: object, what: str = "activation") -> str:
-    """One of :data:`ACTIVATIONS`."""
-    if not isinstance(name, str):
-        raise TypeError(f"{what} must be one of {', '.join(ACTIVATIONS)}; got {describe(name)}")
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown {what} {name!r}; expected one of {', '.join(ACTIVATIONS)}")
-    return name
 
 
 def as_list(x: object) -> list[Any] | None:

@@ -34,9 +34,9 @@ def test_numerical_grad_rejects_bad_eps_and_points():
         numerical_grad(lambda v: v[0], [1.0], eps=0.0)
     with pytest.raises(ValueError, match="eps must be ≥ 0, got -1e-06"):
         numerical_grad(lambda v: v[0], [1.0], eps=-1e-6)
-    with pytest.raises(ValueError, match="eps needs a finite number, got inf"):
+    with pytest.raises(ValueError, match="eps must be a finite number, got inf"):
         numerical_grad(lambda v: v[0], [1.0], eps=math.inf)
-    with pytest.raises(TypeError, match="numerical_grad needs a real number"):
+    with pytest.raises(TypeError, match="numerical_grad must be a real number"):
         numerical_grad(lambda v: v[0], ["a"])  # type: ignore[list-item]
 
 
@@ -63,7 +63,7 @@ def test_gradcheck_reports_a_disagreement(capsys):
 def test_gradcheck_checks_its_arguments():
     with pytest.raises(ValueError, match=r"atol must be ≥ 0, got -1\.0"):
         gradcheck(lambda v: v[0], [1.0], atol=-1.0)
-    with pytest.raises(TypeError, match="rtol needs a real number"):
+    with pytest.raises(TypeError, match="rtol must be a real number"):
         gradcheck(lambda v: v[0], [1.0], rtol="0.1")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="gradcheck needs f to return a Value, got float"):
         gradcheck(lambda v: 2.0, [1.0], verbose=False)  # type: ignore[arg-type,return-value]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nn
@@ -122,24 +122,36 @@ def numerical_bias_grads(net: nn.Network, x: list[float], y: list[float]) -> lis
     return [[next(g) for _ in layer] for layer in net.biases]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     sizes=st.lists(st.integers(1, 4), min_size=2, max_size=5),
+    activation=st.sampled_from(list(nn.ACTIVATIONS)),
+    output_activation=st.sampled_from(list(nn.ACTIVATIONS)),
+    bias=st.booleans(),
     seed=st.integers(0, 10**6),
     data=st.data(),
 )
-def test_sigmoid_networks_with_bias_deltas_match_autograd_and_differences(
-    sizes: list[int], seed: int, data: st.DataObject
+def test_deltas_match_autograd_and_differences_for_every_activation(
+    sizes: list[int],
+    activation: str,
+    output_activation: str,
+    bias: bool,
+    seed: int,
+    data: st.DataObject,
 ) -> None:
-    net = nn.Network(sizes, activation="sigmoid", bias=True, seed=seed)
+    net = nn.Network(sizes, activation, bias, output_activation=output_activation, seed=seed)
     x = data.draw(st.lists(unit, min_size=sizes[0], max_size=sizes[0]))
     y = data.draw(st.lists(target, min_size=sizes[-1], max_size=sizes[-1]))
     nn.mse(net(x), y).backward()
     result = nn.backprop(net, x, y)
     assert_close(result.weight_grads, net.grad_matrices(), 1e-12)
     assert_close([result.bias_grads], [net.bias_grads()], 1e-12)
+    # finite differences need every ReLU away from its kink at 0
+    zs = [v.inputs[0].data for layer in net.forward_all(x)[1:] for v in layer if v.op == "relu"]
+    assume(all(abs(z) > 1e-4 for z in zs))
     assert_close(result.weight_grads, nn.numerical_grad_matrices(net, x, y), 1e-6)
-    assert_close([result.bias_grads], [numerical_bias_grads(net, x, y)], 1e-6)
+    if bias:
+        assert_close([result.bias_grads], [numerical_bias_grads(net, x, y)], 1e-6)
 
 
 @settings(max_examples=80, deadline=None)
@@ -182,16 +194,6 @@ def test_wide_relu_network_matches_differences() -> None:
 
 
 # -- refusals ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
-def test_deltas_refuse_other_activations(activation: str) -> None:
-    net = nn.Network([3, 2, 2], activation=activation, seed=0)
-    with pytest.raises(ValueError, match=f"sigmoid networks.*activation='{activation}'"):
-        nn.backprop_deltas(net, [0.1, 0.2, 0.3], [1.0, 0.0])
-    net = nn.Network([3, 2, 2], output_activation=activation, seed=0)
-    with pytest.raises(ValueError, match=f"output_activation='{activation}'"):
-        nn.backprop(net, [0.1, 0.2, 0.3], [1.0, 0.0])
 
 
 def test_deltas_refuse_mean_reduction() -> None:
