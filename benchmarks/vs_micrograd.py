@@ -3,9 +3,14 @@
     .venv/bin/python benchmarks/vs_micrograd.py [--rounds N]
 
 Prints, for each engine: the time of one forward+backward+SGD step of a 2-16-16-1 ReLU MLP
-over 100 samples (each step followed by ``gc.collect()``, counted in that engine's time, so
-the cycles micrograd's closures leave behind are paid for by micrograd), the bytes per graph
-node of that step's graph (tracemalloc), and backward over a 1,000,000-node chain.
+over 100 samples with two drivers (each step followed by ``gc.collect()``, counted in that
+engine's time, so the cycles micrograd's closures leave behind are paid for by micrograd),
+the bytes per graph node of that step's graph (tracemalloc), and backward over a
+1,000,000-node chain. The drivers:
+
+* squared error: Σ (net(x) − y)², Values almost everywhere;
+* hinge + chain: a per-sample hinge loss (1 + −y·s).relu() and then a chain
+  x = x·1.0001 + 0.0, where plain numbers meet Values at almost every operation.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ ENGINES: dict[str, Any] = {"backprop-demystified": OurValue, "micrograd": Microg
 SIZES = [2, 16, 16, 1]
 SAMPLES = 100
 CHAIN = 1_000_000
+HINGE_CHAIN = 200  # deep enough to matter, shallow enough for micrograd's recursion
 
 
 class MLP:
@@ -56,11 +62,23 @@ def make_data(rng: random.Random) -> tuple[list[list[float]], list[float]]:
 
 
 def loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
+    """The squared error Σ (net(x) − y)²."""
     return sum(((net(x) - y) ** 2 for x, y in zip(xs, ys)), value(0.0))
 
 
-def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> float:
-    loss = loss_of(net, value, xs, ys)
+def hinge_loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
+    """A per-sample hinge loss, then a chain that mixes plain numbers into every operation."""
+    loss = sum(((1 + -y * net(x)).relu() for x, y in zip(xs, ys)), value(0.0)) * (1.0 / len(xs))
+    for _ in range(HINGE_CHAIN):
+        loss = loss * 1.0001 + 0.0
+    return loss
+
+
+DRIVERS = {"squared error": loss_of, "hinge + chain": hinge_loss_of}
+
+
+def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float], loss_fn: Any) -> float:
+    loss = loss_fn(net, value, xs, ys)
     for p in net.params:
         p.grad = 0.0
     loss.backward()
@@ -131,17 +149,22 @@ def main() -> None:
         net = MLP(value, SIZES, rng)
         xs, ys = make_data(rng)
         setups[name] = (net, value, xs, ys)
-    times: dict[str, list[float]] = {name: [] for name in ENGINES}
+    times = {(driver, name): [] for driver in DRIVERS for name in ENGINES}
     for _ in range(args.rounds):  # alternate, so drift in machine load hits both alike
-        for name, (net, value, xs, ys) in setups.items():
-            times[name].append(timed(lambda: step(net, value, xs, ys)))  # noqa: B023
+        for driver, loss_fn in DRIVERS.items():
+            for name, (net, value, xs, ys) in setups.items():
+                times[driver, name].append(
+                    timed(lambda: step(net, value, xs, ys, loss_fn))  # noqa: B023
+                )
 
     ours, theirs = "backprop-demystified", "micrograd"
-    t_ours, t_theirs = statistics.median(times[ours]), statistics.median(times[theirs])
-    print("\nMLP forward+backward+SGD step (median, gc included):")
-    print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms")
-    print(f"  {theirs:<22} {t_theirs * 1e3:8.1f} ms")
-    print(f"  speed-up: {t_theirs / t_ours:.1f}x")
+    for driver in DRIVERS:
+        t_ours = statistics.median(times[driver, ours])
+        t_theirs = statistics.median(times[driver, theirs])
+        print(f"\nMLP forward+backward+SGD step, {driver} (median, gc included):")
+        print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms")
+        print(f"  {theirs:<22} {t_theirs * 1e3:8.1f} ms")
+        print(f"  speed-up: {t_theirs / t_ours:.1f}x")
 
     b_ours, b_theirs = bytes_per_node(OurValue), bytes_per_node(MicrogradValue)
     print("\nMemory per graph node (tracemalloc, that step's graph):")
