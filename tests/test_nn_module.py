@@ -363,3 +363,22 @@ def test_real_numbers_too_large_for_a_float() -> None:
         nn.Network.from_weights([[[1.0, 10**400]]])
     with pytest.raises(ValueError, match=r"network input\[0\] is too large for a float"):
         nn.Network([1, 1], seed=0)([-(10**5000)])  # too long even to print
+
+
+def test_the_input_is_checked_once_at_the_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn.module
+
+    calls: list[str] = []
+    real_check = nn.module.check_vector
+
+    def counting(x: object, n: int, what: str) -> list[object]:
+        calls.append(what)
+        return real_check(x, n, what)
+
+    monkeypatch.setattr(nn.module, "check_vector", counting)
+    net = nn.Network([3, 4, 4, 4, 2], seed=0)
+    net([0.1, 0.2, 0.3])
+    assert calls == ["network input"]  # the layers inside trust their caller
+    calls.clear()
+    net.layers[1]([0.1, 0.2, 0.3, 0.4])
+    assert calls == ["Layer input"]  # a layer called on its own checks its input

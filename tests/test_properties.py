@@ -12,10 +12,14 @@ from hypothesis import strategies as st
 from autograd import Value, grad, numerical_grad
 
 # Ops that keep every intermediate inside a safe domain, so finite differences are reliable.
+# Written with methods and operators, so the same programs run on forward-mode Duals too.
 UNARY: dict[str, Callable[[Value], Value]] = {
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
+    "tanh": lambda a: a.tanh(),
+    "sigmoid": lambda a: a.sigmoid(),
+    "sin": lambda a: a.sin(),
+    "cos∘(a/2)": lambda a: (a / 2.0).cos(),
     "square": lambda a: a**2,
+    "cube": lambda a: a**3,
     "neg": lambda a: -a,
     "exp∘tanh": lambda a: a.tanh().exp(),
     "log(1+a²)": lambda a: (1 + a * a).log(),

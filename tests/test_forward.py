@@ -1,0 +1,90 @@
+"""Forward mode: jvp against reverse mode on random graphs, and what it must not do."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_properties import programs, run
+
+from autograd import Dual, Value, grad, jvp
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs, st.data())
+def test_jvp_is_the_gradient_times_the_tangent_on_random_graphs(case, data) -> None:  # type: ignore[no-untyped-def]
+    point, program = case
+    tangents = data.draw(st.lists(st.floats(-2.0, 2.0), min_size=len(point), max_size=len(point)))
+    try:
+        xs = [Value(x) for x in point]
+        out = run(program, xs)
+        gradient = grad(out, xs)
+    except (OverflowError, ZeroDivisionError, ValueError):
+        assume(False)
+    assume(all(math.isfinite(g) and abs(g) < 1e8 for g in gradient))
+    value, slope = jvp(lambda v: run(program, v), point, tangents)
+    expected = math.fsum(g * t for g, t in zip(gradient, tangents))
+    assert value == out.data  # the same forward values, op by op
+    # the same chain-rule sums, added in another order: equal up to rounding, which cancellation
+    # between paths of size about 1 can leave as an absolute error
+    scale = math.fsum(abs(g * t) for g, t in zip(gradient, tangents))
+    assert slope == pytest.approx(expected, rel=1e-12, abs=1e-12 * (1.0 + scale))
+
+
+def test_one_pass_per_input_gives_every_partial_derivative() -> None:
+    def f(v: list[Value]) -> Value:
+        a, b, c = v
+        return (a * b).exp() / (1.0 + c * c) + a**3 - (b - c).relu()
+
+    point = [0.3, -0.8, 1.1]
+    xs = [Value(x) for x in point]
+    reverse = grad(f(xs), xs)
+    forward = [jvp(f, point, [1.0 * (i == k) for i in range(3)])[1] for k in range(3)]
+    assert forward == pytest.approx(reverse, rel=1e-14)
+
+
+def test_jvp_builds_no_graph_and_touches_no_grad() -> None:
+    w = Value(-0.5, "w")  # a Value inside f is a constant for forward mode
+    seen: list[object] = []
+
+    def f(v: list[Value]) -> Value:
+        h = (v[0] * w).tanh()
+        seen.append(h)
+        return h * v[1]
+
+    x = Value(0.4)
+    value, slope = jvp(f, [x, 2.0], [1.0, 0.0])
+    assert all(type(h) is Dual for h in seen)  # pairs (value, tangent), not graph nodes
+    assert (w.grad, x.grad) == (0.0, 0.0)
+    assert value == pytest.approx(math.tanh(-0.2) * 2.0, rel=1e-15)
+    assert slope == pytest.approx((1 - math.tanh(-0.2) ** 2) * -0.5 * 2.0, rel=1e-15)
+
+
+def test_a_zero_tangent_needs_no_derivative() -> None:
+    # √x has no finite slope at 0, but along a direction that leaves x alone none is needed
+    value, slope = jvp(lambda v: v[0].sqrt() + v[1] * 3.0, [0.0, 1.0], [0.0, 1.0])
+    assert (value, slope) == (3.0, 3.0)
+    with pytest.raises(ZeroDivisionError, match=r"derivative of sqrt\(0\.0\) is not finite"):
+        jvp(lambda v: v[0].sqrt(), [0.0], [1.0])
+
+
+def test_jvp_of_a_function_that_ignores_its_inputs() -> None:
+    assert jvp(lambda v: Value(2.0) * 3.0, [1.0], [1.0]) == (6.0, 0.0)
+    assert jvp(lambda v: 4.0, [1.0], [1.0]) == (4.0, 0.0)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="one tangent per input, got 2 inputs and 1 tangents"):
+        jvp(lambda v: v[0], [1.0, 2.0], [1.0])
+    with pytest.raises(TypeError, match="jvp needs lists"):
+        jvp(lambda v: v[0], Value(1.0), [1.0])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"jvp tangent tangents\[0\] must be a finite number"):
+        jvp(lambda v: v[0], [1.0], [math.inf])
+    with pytest.raises(TypeError, match=r"jvp needs f to return the output .* got str"):
+        jvp(lambda v: "x", [1.0], [1.0])
+    with pytest.raises(OverflowError, match=r"exp\(1000\.0\): overflows"):
+        jvp(lambda v: v[0].exp(), [1000.0], [1.0])
+    with pytest.raises(OverflowError, match=r"tangent of .* overflows"):
+        jvp(lambda v: v[0] * 1e300, [1.0], [1e300])
