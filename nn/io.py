@@ -8,6 +8,8 @@ of one. ``read`` (``Network.load``) checks every field before anything is built.
 
 A new file gets the usual permissions (0o666 minus the umask); an existing file keeps its own.
 When ``path`` is a symbolic link, the file it points to is replaced and the link is kept.
+Only regular files are written or read: a folder, FIFO, socket or device at ``path`` is refused
+and left untouched, and ``read`` never blocks and refuses a file larger than ``MAX_BYTES``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from typing import Any
 
@@ -23,10 +26,12 @@ from autograd.numbers import describe
 from .activations import check_activation
 from .validate import Matrix, check_parameters, check_sizes
 
-__all__ = ["FORMAT", "VERSION", "read", "to_dict", "write"]
+__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "read", "to_dict", "write"]
 
 FORMAT = "backprop-demystified/nn.Network"
 VERSION = 1
+MAX_BYTES = 64 * 2**20
+"""Largest network file ``read`` accepts (64 MiB, about 3 million weights as JSON)."""
 _REQUIRED = ("format", "version", "sizes", "activation", "bias", "weights", "biases")
 _OPTIONAL = ("output_activation",)
 
@@ -56,6 +61,7 @@ def write(net: Any, path: str | os.PathLike[str]) -> None:
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"cannot save {path}: folder {folder} does not exist")
+    _refuse_unless_regular(path, target, "save to")
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -67,11 +73,38 @@ def write(net: Any, path: str | os.PathLike[str]) -> None:
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
+        _refuse_unless_regular(path, target, "save to")  # again: it may have changed meanwhile
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _what_is(mode: int) -> str:
+    for test, what in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def _refuse_unless_regular(path: str, target: str, doing: str) -> None:
+    """FileExistsError (IsADirectoryError for a folder) if ``target`` exists and is anything but
+    a regular file, naming ``path`` and what is there."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return  # a new file
+    if stat.S_ISREG(mode):
+        return
+    kind = IsADirectoryError if stat.S_ISDIR(mode) else FileExistsError
+    raise kind(f"cannot {doing} {path}: it is {_what_is(mode)}, not a regular file (left as it is)")
 
 
 def _umask() -> int:
@@ -89,8 +122,7 @@ def read(path: str | os.PathLike[str]) -> tuple[list[Matrix], str, list[list[flo
     does not describe a consistent network raises ValueError naming the file and the problem.
     """
     path = os.fspath(path)
-    with open(path, "rb") as f:
-        raw = f.read()
+    raw = _read_regular_file(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -107,6 +139,37 @@ def read(path: str | os.PathLike[str]) -> tuple[list[Matrix], str, list[list[flo
         return _check_dict(data)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from None
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The bytes of the regular file at ``path`` (at most MAX_BYTES), without ever blocking:
+    opened non-blocking, so a FIFO cannot stall the open, and checked before any read."""
+    _refuse_to_read(path, os.stat(path).st_mode)  # a socket cannot even be opened
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        _refuse_to_read(path, info.st_mode)  # what was opened may not be what was looked at
+        too_large = ValueError(
+            f"{path}: not a network file: larger than {MAX_BYTES // 2**20} MiB, the most a "
+            "network file may be"
+        )
+        if info.st_size > MAX_BYTES:
+            raise too_large
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(2**20, MAX_BYTES + 1 - size)):  # it may grow meanwhile
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise too_large
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _refuse_to_read(path: str, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = IsADirectoryError if stat.S_ISDIR(mode) else ValueError
+        raise kind(f"{path}: not a network file: it is {_what_is(mode)}")
 
 
 def _reject_constant(name: str) -> Any:

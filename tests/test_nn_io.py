@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import socket
+import stat
+import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nn
+import nn.io
 from nn.io import FORMAT, VERSION
 
 X = [0.5, -0.2, 0.1]
@@ -285,3 +294,133 @@ def test_load_builds_the_class_it_is_called_on(tmp_path: Path) -> None:
     path, _ = saved(tmp_path)
     assert type(Mine.load(path)) is Mine
     assert type(nn.Network.load(path)) is nn.Network
+
+
+# -- only regular files, never blocking, never too large ------------------------------------------
+
+
+def special_files(folder: Path) -> dict[str, Path]:
+    """A FIFO, a socket and (where the tests may make one) a character device, by kind."""
+    found = {}
+    os.mkfifo(folder / "fifo")
+    found["FIFO"] = folder / "fifo"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock"))
+    found["socket"] = folder / "sock"
+    try:
+        os.mknod(folder / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))  # as /dev/null
+        found["character device"] = folder / "null"
+    except PermissionError:  # not root: the other kinds still run
+        pass
+    return found
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:  # a socket path must be short
+        yield Path(folder)
+
+
+def test_save_writes_only_to_a_regular_file_or_a_new_path(short_tmp: Path) -> None:
+    net = nn.Network([3, 2, 2], seed=0)
+    files = special_files(short_tmp)
+    for kind, path in files.items():
+        before = os.lstat(path)
+        with pytest.raises(FileExistsError, match=f"{re.escape(str(path))}: it is a {kind}"):
+            net.save(path)
+        after = os.lstat(path)
+        assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino), kind
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        net.save(short_tmp)
+    assert sorted(os.listdir(short_tmp)) == sorted(p.name for p in files.values())  # no temp
+
+
+def test_load_reads_only_regular_files_and_never_blocks(short_tmp: Path) -> None:
+    for kind, path in special_files(short_tmp).items():
+        outcome: list[BaseException] = []
+
+        def load(path: Path = path, outcome: list[BaseException] = outcome) -> None:
+            try:
+                nn.Network.load(path)
+            except BaseException as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=load, daemon=True)
+        worker.start()
+        worker.join(timeout=10)
+        assert not worker.is_alive(), f"load blocked on a {kind}"
+        assert isinstance(outcome[0], ValueError) and f"it is a {kind}" in str(outcome[0])
+    with pytest.raises(ValueError, match="/dev/zero: not a network file: it is a character"):
+        nn.Network.load("/dev/zero")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        nn.Network.load(short_tmp)
+
+
+def test_load_refuses_a_file_larger_than_the_cap(tmp_path: Path) -> None:
+    from nn.io import MAX_BYTES
+
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as f:
+        f.truncate(MAX_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(ValueError, match=r"huge\.json: .*larger than 64 MiB"):
+        nn.Network.load(path)
+
+
+# -- fuzzing ---------------------------------------------------------------------------------------
+
+VALID = json.dumps(
+    nn.io.to_dict(nn.Network([2, 2, 1], activation="tanh", seed=4)), indent=1
+).encode()
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["flip", "insert", "delete", "cut"]),
+            st.integers(0, 10**6),
+            st.binary(min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_load_of_a_mutated_file_is_refused_or_reads_what_it_says(tmp_path: Path, edits) -> None:  # type: ignore[no-untyped-def]
+    data = bytearray(VALID)
+    for kind, at, chunk in edits:
+        at %= len(data) + 1
+        if kind == "flip" and at < len(data):
+            data[at] ^= chunk[0] or 1
+        elif kind == "insert":
+            data[at:at] = chunk
+        elif kind == "delete":
+            del data[at : at + len(chunk)]
+        else:
+            del data[at:]
+    path = tmp_path / "mutated.json"
+    path.write_bytes(bytes(data))
+    try:
+        net = nn.Network.load(path)
+    except ValueError:
+        return  # refused, with the one error type load documents
+    said = json.loads(bytes(data))
+    again = nn.io.to_dict(net)
+    for key in ("sizes", "activation", "bias"):
+        assert again[key] == said[key]
+    assert again["output_activation"] == said.get("output_activation", said["activation"])
+    assert again["weights"] == [[[float(w) for w in row] for row in m] for m in said["weights"]]
+
+
+def test_weights_set_from_numpy_numbers_save_as_plain_floats(tmp_path: Path) -> None:
+    import numpy as np
+
+    net = nn.Network([3, 2, 2], seed=0)
+    net.weights[0][0][0].data = np.float32(0.1)  # type: ignore[assignment]
+    net.weights[0][0][1].data = np.int64(2)  # type: ignore[assignment]
+    assert type(net.weights[0][0][0].data) is float
+    assert type(net([0.5, -0.2, 0.1])[0].data) is float  # the graph computes in float64
+    net.save(tmp_path / "net.json")
+    loaded = nn.Network.load(tmp_path / "net.json").weight_matrices()
+    assert loaded[0][0][:2] == [float(np.float32(0.1)), 2.0]
