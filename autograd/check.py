@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -28,17 +29,44 @@ def numerical_grad(f: Function, xs: Sequence[Value | float], eps: float = 1e-6) 
     if eps == 0.0:
         raise ValueError("numerical_grad needs eps > 0, got 0.0")
     point = [x.data if isinstance(x, Value) else real(x, "numerical_grad") for x in xs]
-    result = []
-    for i, x in enumerate(point):
-        up, down = list(point), list(point)
-        h = eps * max(1.0, abs(x))
-        up[i] += h
-        down[i] -= h
-        step = up[i] - down[i]
-        if step == 0.0:
-            raise ValueError(f"eps={eps!r} is too small for x[{i}]={x!r}: x ± eps rounds to x")
-        result.append((_evaluate(f, up) - _evaluate(f, down)) / step)
-    return result
+    return [_central_difference(f, point, i, eps) for i in range(len(point))]
+
+
+_FINE = 1e-10
+"""Below this relative step, rounding in f hides slopes smaller than about 1e-6 of f's scale."""
+_PROBE = 1e-4
+"""A relative step that any smooth function resolves, to tell a flat f from a step too small."""
+
+
+def _central_difference(f: Function, point: list[float], i: int, eps: float) -> float:
+    x = point[i]
+    scale = max(1.0, abs(x))
+    up, down = _moved(point, i, eps * scale), _moved(point, i, -eps * scale)
+    step = up[i] - down[i]
+    if step == 0.0:
+        raise ValueError(f"eps={eps!r} is too small for x[{i}]={x!r}: x ± eps rounds to x")
+    f_up, f_down = _evaluate(f, up), _evaluate(f, down)
+    # f(x ± h) equal to their last digits with a very fine step: f is flat here, or h is below
+    # what f's rounding can show; a coarser step tells the two apart
+    if eps < _FINE and abs(f_up - f_down) <= 2.0 * math.ulp(max(abs(f_up), abs(f_down))):
+        probe = _PROBE * scale
+        try:
+            slope = _evaluate(f, _moved(point, i, probe)) - _evaluate(f, _moved(point, i, -probe))
+        except (ArithmeticError, ValueError):  # f is not defined that far away: cannot tell
+            slope = 0.0
+        if slope != 0.0:
+            raise ValueError(
+                f"eps={eps!r} is too small to resolve f at x[{i}]={x!r}: f(x ± h) differ by "
+                f"{f_up - f_down!r} (rounding), while a step of {probe:g} shows a slope; use a "
+                f"larger eps (the default, 1e-6, suits most functions)"
+            )
+    return (f_up - f_down) / step
+
+
+def _moved(point: list[float], i: int, h: float) -> list[float]:
+    moved = list(point)
+    moved[i] += h
+    return moved
 
 
 def _tolerance(x: float, name: str) -> float:
@@ -111,6 +139,8 @@ def gradcheck(
     """
     atol, rtol = _tolerance(atol, "atol"), _tolerance(rtol, "rtol")
     values = [x if isinstance(x, Value) else Value(x) for x in xs]
+    if not values:
+        raise ValueError("gradcheck needs at least one input to check, got none")
     numeric = numerical_grad(f, values, eps)
     point = [Value(v.data) for v in values]
     out = f(point)

@@ -78,3 +78,20 @@ def test_gradcheck_repr_is_one_line_and_str_is_the_table():
 def test_gradcheck_can_be_quiet(capsys):
     assert gradcheck(lambda v: v[0] * 3.0, [1.0], verbose=False)
     assert capsys.readouterr().out == ""
+
+
+def test_a_step_too_small_to_resolve_f_is_an_error_not_a_zero():
+    with pytest.raises(ValueError, match=r"eps=1e-300 is too small to resolve f at x\[0\]=0\.0"):
+        numerical_grad(lambda xs: xs[0].exp(), [0.0], 1e-300)
+    with pytest.raises(ValueError, match=r"too small to resolve f at x\[1\]=0\.0"):
+        numerical_grad(lambda xs: xs[0] * 0.0 + xs[1].exp(), [0.0, 0.0], 1e-300)  # x[0]: flat
+    # a function that is flat there is not an error: its slope is 0 at any step
+    assert numerical_grad(lambda xs: xs[0].relu() + 3.0, [-1.0], 1e-12) == [0.0]
+    assert numerical_grad(lambda xs: xs[0] * 0.0, [0.5], 1e-12) == [0.0]
+    # a small but sufficient step still works
+    assert numerical_grad(lambda xs: xs[0].exp(), [0.0], 1e-8) == [pytest.approx(1.0, rel=1e-7)]
+
+
+def test_gradcheck_with_no_inputs_is_an_error_not_agreement():
+    with pytest.raises(ValueError, match="at least one input"):
+        gradcheck(lambda v: Value(1.0), [])
