@@ -165,7 +165,10 @@ def lookup(name: str) -> Primitive:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise KeyError(f"no primitive named {name!r} has been declared") from None
+        raise KeyError(
+            f"no primitive named {name!r} has been declared: run its primitive({name!r}, ...) "
+            "declaration before loading a graph that uses it"
+        ) from None
 
 
 def primitive(

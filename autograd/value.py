@@ -237,6 +237,32 @@ class Value:
             return _node(op, data, None, inputs)
         return _node(op, data, inputs[0], inputs[1] if len(inputs) == 2 else None)
 
+    # -- pickling and copying ----------------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (and deep-copied) by value, primitives by name, stamped afresh when loaded.
+
+        A computed Value carries its graph flattened in topological order, so no depth is too
+        deep; its leaves are pickled as themselves, so a leaf shared with other objects (a
+        network's weights) stays shared.
+        """
+        if self._op is None:
+            return (_restore_leaf, (self._data, self.grad, self._label))
+        nodes = reverse_topological(self)
+        nodes.reverse()  # inputs first
+        position: dict[Value, int] = {}
+        payload: list[Any] = []
+        for v in nodes:
+            position[v] = len(payload)
+            if v._op is None:
+                payload.append(v)
+                continue
+            inputs = _inputs(v)
+            check_fresh(v, inputs)  # a graph that no longer matches its data is not saved
+            links = tuple(position[i] for i in inputs)
+            payload.append((v._op, v._data, v.grad, v._label, links))
+        return (_restore_graph, (payload,))
+
     # -- gradients -------------------------------------------------------------------------
 
     def backward(self) -> None:
@@ -290,6 +316,33 @@ def _node(op: Primitive, data: float, a: Value | None, b: Any) -> Value:
     v._b = b
     v._stamp = _tick()
     return v
+
+
+def _restore_leaf(data: float, grad: float, label: str) -> Value:
+    v = _leaf(data)
+    v.grad = grad
+    v._label = label
+    return v
+
+
+def _restore_graph(payload: list[Any]) -> Value:
+    """The graph that ``Value.__reduce__`` flattened: each node after its inputs, so the stamps
+    taken here order it as the original was ordered."""
+    built: list[Value] = []
+    for item in payload:
+        if isinstance(item, Value):
+            built.append(item)
+            continue
+        op, data, grad, label, links = item
+        inputs = [built[k] for k in links]
+        if len(inputs) > 2:
+            v = _node(op, data, None, tuple(inputs))
+        else:
+            v = _node(op, data, inputs[0], inputs[1] if len(inputs) == 2 else None)
+        v.grad = grad
+        v._label = label
+        built.append(v)
+    return built[-1]
 
 
 def _inputs(v: Value) -> tuple[Value, ...]:

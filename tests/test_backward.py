@@ -288,3 +288,30 @@ def test_data_reassigned_to_an_int_still_differentiates():
     y.backward()
     assert a.grad == pytest.approx(3 * 2**2 + 1)
     assert b.grad == pytest.approx(2**3 * math.log(2))
+
+
+def test_backward_interrupted_by_ctrl_c_changes_no_grad() -> None:
+    import os
+    import signal
+
+    from autograd import primitive
+
+    # a rule that sends the process a real SIGINT when backward reaches it, halfway through
+    interrupt = primitive(
+        "interrupt",
+        lambda a: a,
+        lambda a, out: (os.kill(os.getpid(), signal.SIGINT) or 1.0,),
+    )
+    x, w = Value(0.5, "x"), Value(2.0, "w")
+    x.grad, w.grad = 0.25, -1.0  # accumulated by an earlier backward
+    h = (x * w).tanh()
+    y = interrupt(h * w) * x + h  # backward reaches the interrupt after updating some grads
+    with pytest.raises(KeyboardInterrupt):
+        y.backward()
+    assert (x.grad, w.grad) == (0.25, -1.0)
+    assert all(v.grad == 0.0 for v in reverse_topological(y) if v.op)
+
+
+def test_reverse_topological_of_a_non_value_is_one_clear_error() -> None:
+    with pytest.raises(TypeError, match="reverse_topological needs a Value, got int 3"):
+        reverse_topological(3)  # type: ignore[arg-type]
