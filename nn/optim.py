@@ -44,6 +44,17 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    def _assign(self, new: list[float]) -> None:
+        """Set every parameter's data to ``new``, or, if interrupted (Ctrl-C), none of them."""
+        old = [p.data for p in self.params]
+        try:
+            for p, x in zip(self.params, new):
+                p.data = x
+        except BaseException:
+            for p, x in zip(self.params, old):
+                p.data = x
+            raise
+
     def _name(self, k: int) -> str:
         p = self.params[k]
         return p.label or f"parameter {k}"
@@ -80,7 +91,8 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """w ← w − η·grad (or the momentum update) for every parameter, or for none of them:
-        a step that would make any parameter inf or nan raises OverflowError instead."""
+        a step that would make any parameter inf or nan raises OverflowError instead, and one
+        interrupted by Ctrl-C changes nothing."""
         lr, mu, params = self.lr, self.momentum, self.params
         if mu == 0.0:
             new = [p.data - lr * p.grad for p in params]
@@ -88,10 +100,9 @@ class SGD(Optimizer):
             v = [mu * vk + p.grad for vk, p in zip(self._velocity, params)]
             new = [p.data - lr * vk for p, vk in zip(params, v)]
         self._check_finite(new)
+        self._assign(new)
         if mu != 0.0:
             self._velocity = v
-        for p, x in zip(params, new):
-            p.data = x
 
     def __repr__(self) -> str:
         return f"SGD({len(self.params)} parameters, lr={self.lr!r}, momentum={self.momentum!r})"
@@ -125,7 +136,8 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One Adam update of every parameter, or of none of them: a step that would make any
-        parameter (or its running g²) inf or nan raises OverflowError instead."""
+        parameter (or its running g²) inf or nan raises OverflowError instead, and one
+        interrupted by Ctrl-C changes nothing."""
         t = self.t + 1
         b1, b2 = self.betas
         c1 = 1.0 - b1**t
@@ -143,9 +155,8 @@ class Adam(Optimizer):
             p.data - lr * (mk / c1) / (math.sqrt(vk / c2) + eps) for p, mk, vk in zip(params, m, v)
         ]
         self._check_finite(new)
+        self._assign(new)
         self.t, self._m, self._v = t, m, v
-        for p, x in zip(params, new):
-            p.data = x
 
     def __repr__(self) -> str:
         return f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -145,3 +146,37 @@ def test_adam_step_that_overflows_changes_nothing() -> None:
     w.grad = 3.0
     opt.step()  # still Adam's first step: w − lr·sign(g)
     assert w.data == pytest.approx(0.99, abs=1e-9)
+
+
+@pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, 0.1, momentum=0.9), lambda ps: nn.Adam(ps)])
+def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+
+    params = [Value(float(k), f"p{k}") for k in range(6)]
+    for p in params:
+        p.grad = 0.5
+    opt = make(params)
+    state = copy.deepcopy({k: v for k, v in vars(opt).items() if k != "params"})
+    calls = 0
+
+    class Interrupting(float):  # a number whose conversion sends a real SIGINT mid-assignment
+        def __float__(self) -> float:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                os.kill(os.getpid(), signal.SIGINT)
+            return super().__float__()
+
+    real_check = opt._check_finite
+
+    def check_then_interrupt(new: list[float]) -> None:
+        real_check(new)
+        new[:] = [Interrupting(x) for x in new]
+
+    opt._check_finite = check_then_interrupt
+    with pytest.raises(KeyboardInterrupt):
+        opt.step()
+    assert calls >= 3  # the interrupt landed after some parameters had been set
+    assert [p.data for p in params] == [float(k) for k in range(6)]
+    assert {k: v for k, v in vars(opt).items() if k not in ("params", "_check_finite")} == state
