@@ -7,6 +7,7 @@ the computation graph and the network drawn to SVG, then training with a loss cu
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,10 +108,29 @@ def _max_difference(a: list[Matrix], b: list[Matrix]) -> float:
     return max(abs(p - q) for ma, mb in zip(a, b) for ra, rb in zip(ma, mb) for p, q in zip(ra, rb))
 
 
+OUTPUTS = ("graph.svg", "graph.gv", "network.svg", "network.gv", "loss.png", "weights.json")
+"""The files the demo writes into ``--out`` (the .gv files are dot's input, removed after)."""
+
+
+def prepare_output(out: Path) -> None:
+    """Make the output folder, and refuse, before any work, one that cannot take the files."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(
+            f"--out {out} is a file, not a folder; give a folder (it is made if missing)"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUTS:
+        if (out / name).is_dir():
+            raise IsADirectoryError(
+                f"{out / name} is a folder, where the demo writes a file; move it or choose "
+                "another --out"
+            )
+
+
 def run(args: argparse.Namespace) -> int:
     """The walk-through; returns the exit status (1 when a picture could not be drawn)."""
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_output(out)
     net = Network(SIZES, activation="sigmoid", bias=False, seed=args.seed)
 
     print("The blog's network: x⁽²⁾ = σ(W⁽¹⁾·x⁽¹⁾), x⁽³⁾ = σ(W⁽²⁾·x⁽²⁾), no biases")
@@ -230,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         return run(args)
-    except OSError as exc:
+    except (OSError, subprocess.CalledProcessError) as exc:  # a file it cannot write; dot failing
         print(f"backprop-demo: {exc}", file=sys.stderr)
         return 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -119,3 +120,22 @@ def test_runs_as_a_module(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "∇W⁽¹⁾ (2×3)" in result.stdout and (Path(tmp_path) / "network.svg").exists()
+
+
+def test_out_naming_a_file_is_one_clear_line(tmp_path, capsys):
+    blocker = tmp_path / "afile"
+    blocker.write_text("mine")
+    assert main(["--out", str(blocker), "--epochs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "afile is a file, not a folder" in err
+    assert blocker.read_text() == "mine"
+
+
+@pytest.mark.parametrize("name", ["graph.svg", "weights.json", "loss.png"])
+def test_an_output_file_that_is_a_folder_is_one_clear_line_before_any_work(tmp_path, capsys, name):
+    (tmp_path / name).mkdir()
+    assert main(["--out", str(tmp_path), "--epochs", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and f"{name} is a folder" in captured.err
+    assert captured.out == ""  # refused before printing, computing or writing anything
+    assert os.listdir(tmp_path) == [name]
