@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
 
-.PHONY: demo test bench dot venv clean
+.PHONY: demo test notebooks bench dot venv clean
 
 # A venv whose creation failed half-way (no ensurepip) has a python but no pip: start over.
 venv:
@@ -25,6 +25,10 @@ $(VENV)/.dev-installed: pyproject.toml | venv
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.plot-installed
 
+$(VENV)/.notebooks-installed: pyproject.toml | venv
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	@touch $@ $(VENV)/.plot-installed
+
 dot:
 	@bash scripts/ensure-dot.sh
 
@@ -36,6 +40,9 @@ test: $(VENV)/.dev-installed dot
 	$(BIN)/ruff format --check autograd nn tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+notebooks: $(VENV)/.notebooks-installed dot
+	$(BIN)/jupyter lab notebooks/
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/vs_micrograd.py
