@@ -41,8 +41,9 @@ test: $(VENV)/.dev-installed dot
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# JupyterLab refuses to start as root unless told to (containers, CI machines).
 notebooks: $(VENV)/.notebooks-installed dot
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/vs_micrograd.py
