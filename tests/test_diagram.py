@@ -106,14 +106,14 @@ def test_mse_graph_of_the_blog_network() -> None:
             f"grad {format_number(w.grad)}",
         ]
         assert PARAM_COLOR in pic.node_fills[node]
-        # w feeds one product w·x; its edge carries ∂(w·x)/∂w = x, the neuron's input.
-        ((mul_texts, label),) = [
-            (pic.node_texts[h], texts) for t, h, texts in pic.edges if t == node
+        # w feeds one product w·x; its edge passes through ∂(w·x)/∂w = x, the neuron's input.
+        ((number, product),) = [
+            (h, n) for t, h, _ in pic.edges if t == node for n in [h[: h.index("-d")]]
         ]
-        assert mul_texts == ["×"]
+        assert pic.node_texts[product][0] == "×"
         x_in = net.forward_all(X)[layer - 1][j - 1].data
-        assert label == [format_number(x_in)]
-    assert pic.node_texts[pic.node("MSE")] == ["MSE", f"data {format_number(loss.data)}", "grad 1"]
+        assert pic.node_texts[number] == [format_number(x_in)]
+    assert pic.box("MSE") == ["+", "MSE", f"data {format_number(loss.data)}", "grad 1"]
     for neuron in NEURONS:
         assert pic.node(neuron)
 
