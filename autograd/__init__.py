@@ -10,6 +10,7 @@ from .forward import Dual, jvp
 from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .primitive import Primitive, primitive
 from .render import draw_graph
+from .steps import Step, backward_steps
 from .value import NonFiniteGradError, StaleGraphError, Value, reverse_topological
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "NonFiniteGradError",
     "Primitive",
     "StaleGraphError",
+    "Step",
     "Value",
+    "backward_steps",
     "cos",
     "draw_graph",
     "exp",
