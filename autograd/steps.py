@@ -19,9 +19,9 @@ __all__ = ["Step", "backward_steps"]
 class Step:
     """One edge of reverse mode: ∂root/∂input += ∂root/∂node · ∂node/∂input.
 
-    ``node`` pushes its grad to ``input``, its input number ``index``; ``upstream`` = ∂root/∂node; ``local`` =
-    ∂node/∂input; ``contribution`` = upstream × local; ``total`` = ∂root/∂input summed over the
-    edges counted so far (after this one).
+    ``node`` pushes its grad to ``input`` (``node.inputs[index]``); ``upstream`` = ∂root/∂node;
+    ``local`` = ∂node/∂input; ``contribution`` = upstream × local; ``total`` = ∂root/∂input
+    summed over the edges counted so far (after this one).
     """
 
     node: Value
