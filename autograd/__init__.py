@@ -6,6 +6,7 @@ new one exactly as the built-ins are declared.
 
 from .backward import grad
 from .check import gradcheck, numerical_grad
+from .explain import Explanation, explain
 from .forward import Dual, jvp
 from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .primitive import Primitive, primitive
@@ -15,6 +16,7 @@ from .value import NonFiniteGradError, StaleGraphError, Value, reverse_topologic
 
 __all__ = [
     "Dual",
+    "Explanation",
     "NonFiniteGradError",
     "Primitive",
     "StaleGraphError",
@@ -24,6 +26,7 @@ __all__ = [
     "cos",
     "draw_graph",
     "exp",
+    "explain",
     "grad",
     "gradcheck",
     "jvp",
