@@ -4,6 +4,7 @@ Every operation is a primitive of one op table (``autograd.ops``); ``primitive()
 new one exactly as the built-ins are declared.
 """
 
+from .animate import Player, animate
 from .backward import grad
 from .check import gradcheck, numerical_grad
 from .explain import Explanation, explain
@@ -18,10 +19,12 @@ __all__ = [
     "Dual",
     "Explanation",
     "NonFiniteGradError",
+    "Player",
     "Primitive",
     "StaleGraphError",
     "Step",
     "Value",
+    "animate",
     "backward_steps",
     "cos",
     "draw_graph",

@@ -260,7 +260,7 @@ def _value_label(
     color = f' COLOR="{mark}"' if mark else ' COLOR="#adb5bd"' if dim else ""
     body = "".join(f"<TR>{c}</TR>" for c in cells)
     return (
-        f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"'
+        f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4"'
         f' BGCOLOR="{fill}"{color} STYLE="ROUNDED">{body}</TABLE>>'
     )
 
