@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
 
-.PHONY: demo test notebooks bench dot venv clean
+.PHONY: demo test notebooks bench dot browser venv clean
 
 # A venv whose creation failed half-way (no ensurepip) has a python but no pip: start over.
 venv:
@@ -32,10 +32,14 @@ $(VENV)/.notebooks-installed: pyproject.toml | venv
 dot:
 	@bash scripts/ensure-dot.sh
 
+# Chromium for the player's browser tests; without it they skip (and fail under CI=true).
+browser:
+	@bash scripts/ensure-browser.sh
+
 demo: $(VENV)/.plot-installed dot
 	$(BIN)/backprop-demo --out $(OUT)
 
-test: $(VENV)/.dev-installed dot
+test: $(VENV)/.dev-installed dot browser
 	$(BIN)/ruff check autograd nn tests benchmarks
 	$(BIN)/ruff format --check autograd nn tests benchmarks
 	$(BIN)/mypy

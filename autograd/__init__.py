@@ -4,23 +4,32 @@ Every operation is a primitive of one op table (``autograd.ops``); ``primitive()
 new one exactly as the built-ins are declared.
 """
 
+from .animate import Player, animate
 from .backward import grad
 from .check import gradcheck, numerical_grad
+from .explain import Explanation, explain
 from .forward import Dual, jvp
 from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .primitive import Primitive, primitive
 from .render import draw_graph
+from .steps import Step, backward_steps
 from .value import NonFiniteGradError, StaleGraphError, Value, reverse_topological
 
 __all__ = [
     "Dual",
+    "Explanation",
     "NonFiniteGradError",
+    "Player",
     "Primitive",
     "StaleGraphError",
+    "Step",
     "Value",
+    "animate",
+    "backward_steps",
     "cos",
     "draw_graph",
     "exp",
+    "explain",
     "grad",
     "gradcheck",
     "jvp",

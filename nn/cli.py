@@ -14,7 +14,7 @@ from pathlib import Path
 
 import graphviz
 
-from autograd import draw_graph
+from autograd import animate, draw_graph
 
 from .backprop import autograd_grad_matrices, backprop, numerical_grad_matrices
 from .data import toy_task
@@ -70,7 +70,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--out",
         type=Path,
         default=Path("demo-output"),
-        help="folder for graph.svg, network.svg, loss.png and weights.json "
+        help="folder for graph.svg, network.svg, backprop.html, loss.png and weights.json "
         "(created if missing; default: %(default)s)",
     )
     parser.add_argument(
@@ -108,7 +108,15 @@ def _max_difference(a: list[Matrix], b: list[Matrix]) -> float:
     return max(abs(p - q) for ma, mb in zip(a, b) for ra, rb in zip(ma, mb) for p, q in zip(ra, rb))
 
 
-OUTPUTS = ("graph.svg", "graph.gv", "network.svg", "network.gv", "loss.png", "weights.json")
+OUTPUTS = (
+    "graph.svg",
+    "graph.gv",
+    "network.svg",
+    "network.gv",
+    "backprop.html",
+    "loss.png",
+    "weights.json",
+)
 """The files the demo writes into ``--out`` (the .gv files are dot's input, removed after)."""
 
 
@@ -173,7 +181,10 @@ def run(args: argparse.Namespace) -> int:
             draw_graph(loss, params=net.parameters()),
             "the MSE's computation graph, local derivatives on the edges",
         ),
-        "network": (net.draw(), "the network, weights and their gradients on the edges"),
+        "network": (
+            net.draw(x=SAMPLE_X),
+            "the network, weights and their gradients on the edges",
+        ),
     }
     for name, (g, what) in pictures.items():
         try:
@@ -186,6 +197,9 @@ def run(args: argparse.Namespace) -> int:
                 dot_missing = True
         else:
             print(f"Drawn: {path} ({what})")
+    if not dot_missing:
+        page = animate(loss, params=net.parameters()).save(out / "backprop.html")
+        print(f"Player: {page} (backward() step by step; open it in a browser)")
 
     xs, ys = toy_task(args.seed)
     inputs = ", ".join(neuron_label(1, j) for j in range(1, 4))

@@ -37,6 +37,9 @@ def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
         root = ET.parse(out / svg).getroot()  # well-formed SVG
         assert root.tag.endswith("svg")
     assert "MSE" in (out / "graph.svg").read_text()
+    page = (out / "backprop.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert f"Player: {out / 'backprop.html'}" in text
     assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     trained = nn.Network.load(out / "weights.json")
     assert trained.sizes == [3, 2, 2] and json.loads((out / "weights.json").read_text())

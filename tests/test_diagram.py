@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import graphviz
@@ -11,7 +14,7 @@ from test_render import parse_svg, svg_of
 import nn
 from autograd import draw_graph
 from autograd.render import PARAM_COLOR, format_number
-from nn.diagram import draw_network
+from nn.diagram import FLAG_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR, draw_network
 
 X = [0.5, -1.0, 2.0]
 Y = [1.0, 0.0]
@@ -106,14 +109,14 @@ def test_mse_graph_of_the_blog_network() -> None:
             f"grad {format_number(w.grad)}",
         ]
         assert PARAM_COLOR in pic.node_fills[node]
-        # w feeds one product w·x; its edge carries ∂(w·x)/∂w = x, the neuron's input.
-        ((mul_texts, label),) = [
-            (pic.node_texts[h], texts) for t, h, texts in pic.edges if t == node
+        # w feeds one product w·x; its edge passes through ∂(w·x)/∂w = x, the neuron's input.
+        ((number, product),) = [
+            (h, n) for t, h, _ in pic.edges if t == node for n in [h[: h.index("-d")]]
         ]
-        assert mul_texts == ["×"]
+        assert pic.node_texts[product][0] == "×"
         x_in = net.forward_all(X)[layer - 1][j - 1].data
-        assert label == [format_number(x_in)]
-    assert pic.node_texts[pic.node("MSE")] == ["MSE", f"data {format_number(loss.data)}", "grad 1"]
+        assert pic.node_texts[number] == [format_number(x_in)]
+    assert pic.box("MSE") == ["+", "MSE", f"data {format_number(loss.data)}", "grad 1"]
     for neuron in NEURONS:
         assert pic.node(neuron)
 
@@ -134,3 +137,71 @@ def test_big_networks_are_refused_before_anything_is_built(monkeypatch: pytest.M
     with pytest.raises(ValueError, match="550 weights"):
         wider.draw()
     assert wider.draw(max_edges=550).source.count(" -> ") == 550
+
+
+def _edge_looks(g: graphviz.Digraph) -> dict[str, tuple[float, str]]:
+    """Weight name → (pen width, colour), from the DOT source."""
+    looks = {}
+    for line in g.source.splitlines():
+        m = re.search(r"<(w\S+?) = .*penwidth=([\d.]+)", line)
+        c = re.search(r'color="(#[0-9a-f]{6})"', line)
+        if m and c:
+            looks[m.group(1)] = (float(m.group(2)), c.group(1))
+    return looks
+
+
+def test_edges_show_the_size_and_sign_of_each_weight() -> None:
+    net = nn.Network.from_weights([[[2.0, -1.0, 0.5]], [[-0.25]]], activation="sigmoid")
+    pic = svg_of(net.draw())
+    looks = _edge_looks(net.draw())
+    assert looks["w₁₁⁽¹⁾"] == (4.0, POSITIVE_COLOR)  # the largest |w|: the widest
+    assert looks["w₁₂⁽¹⁾"] == (pytest.approx(0.6 + 3.4 * 0.5, abs=0.01), NEGATIVE_COLOR)
+    assert looks["w₁₃⁽¹⁾"][0] < looks["w₁₂⁽¹⁾"][0] and looks["w₁₃⁽¹⁾"][1] == POSITIVE_COLOR
+    assert looks["w₁₁⁽²⁾"] == (pytest.approx(0.6 + 3.4 * 0.125, abs=0.01), NEGATIVE_COLOR)
+    assert any("edge width ∝ |w|" in t for t in pic.texts)
+
+
+def test_saturated_sigmoids_and_dead_relus_are_flagged_after_a_forward_pass() -> None:
+    # z₁⁽²⁾ = 9·1 = 9: σ′ = σ(9)(1 − σ(9)) ≈ 1.2e-4 < 0.01; z₂⁽²⁾ = 0.1: not saturated
+    net = nn.Network.from_weights([[[9.0, 0.0], [0.1, 0.0]], [[1.0, 1.0]]], activation="sigmoid")
+    pic = svg_of(net.draw(x=[1.0, 1.0]))
+    s = 1 / (1 + math.exp(-9.0))
+    assert pic.box("x₁⁽²⁾") == [
+        "x₁⁽²⁾",
+        f"= {format_number(s)}",
+        f"saturated: σ′ = {format_number(s * (1 - s))}",
+    ]
+    assert FLAG_COLOR in pic.node_fills[pic.node("x₁⁽²⁾")]
+    assert len(pic.box("x₂⁽²⁾")) == 2 and FLAG_COLOR not in pic.node_fills[pic.node("x₂⁽²⁾")]
+    relu = nn.Network.from_weights([[[-1.0, 0.5], [1.0, 0.5]], [[1.0, 1.0]]], activation="relu")
+    pic = svg_of(relu.draw(x=[1.0, 1.0]))  # z₁⁽²⁾ = −0.5: dead; z₂⁽²⁾ = 1.5: alive
+    assert pic.box("x₁⁽²⁾") == ["x₁⁽²⁾", "= 0", "dead ReLU: z ≤ 0"]
+    assert pic.box("x₂⁽²⁾") == ["x₂⁽²⁾", "= 1.5"]
+    assert not [t for t in svg_of(relu.draw()).texts if "dead" in t]  # no input: no flags
+
+
+def test_readme_and_demo_pictures_are_legible_at_830_px(tmp_path: Path) -> None:
+    """Width over smallest font ≤ 92: text at least 9 px tall in an 830 px README column."""
+    from nn.cli import main
+
+    assert main(["--out", str(tmp_path), "--epochs", "1"]) == 0
+    for name in ("graph.svg", "network.svg"):
+        ratio = _legibility(tmp_path / name)
+        assert ratio <= 92, (name, ratio)
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for name in ("graph.svg", "network.svg"):
+        assert _legibility(docs / name) <= 92, name
+
+
+def _legibility(path: Path) -> float:
+    """As /work/shared/tools/svg_legibility.py measures it: viewBox width / smallest font."""
+    root = ET.parse(path).getroot()
+    width = float(root.get("viewBox", "0 0 0 0").split()[2])
+    scale = 1.0
+    for el in root.iter():
+        m = re.search(r"scale\(([\d.]+)", el.get("transform") or "")
+        if m:
+            scale = float(m.group(1))
+            break
+    sizes = [float(el.get("font-size", "")) for el in root.iter() if el.get("font-size")]
+    return width / (min(sizes) * scale)

@@ -1,0 +1,208 @@
+"""animate and its page: frame data against backward(), then the page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Player, Value, animate, backward_steps, draw_graph, reverse_topological
+from autograd.render import format_number
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def blog() -> tuple[nn.Network, Value]:
+    net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0)
+    return net, nn.mse(net([0.5, -0.2, 0.1]), [1.0, 0.0])
+
+
+def frame_data(player: Player) -> dict[str, Any]:
+    found = re.search(r'id="frames">(.*?)</script>', player.html, re.S)
+    assert found
+    return json.loads(found.group(1).replace("<\\/", "</"))  # type: ignore[no-any-return]
+
+
+def test_frames_are_the_forward_pass_the_seed_and_one_per_step() -> None:
+    net, loss = blog()
+    player = animate(loss, params=net.parameters())
+    order = reverse_topological(loss)
+    steps = backward_steps(loss)
+    assert player.frames == len(order) + 1 + len(steps)
+    data = frame_data(player)
+    assert len(data["values"]) == len(order) and len(data["steps"]) == len(steps)
+    last = data["values"][-1]["line"]
+    assert last.startswith("forward: MSE = ") and last.endswith(f"= {format_number(loss.data)}")
+    for step, row in zip(steps, data["steps"]):
+        assert row[3].endswith(f"= {format_number(step.contribution)}")
+        assert row[5] == format_number(step.total)
+    assert all(v.grad == 0.0 for v in order)  # animate changes no grad
+
+
+def test_the_line_of_a_step_reads_like_the_chain_rule() -> None:
+    a = Value(2.0, label="a")
+    b = Value(0.31, label="b")
+    c = a * b
+    c.label = "c"
+    loss = c * 2.0 + a
+    loss.label = "L"
+    data = frame_data(animate(loss))
+    lines = [row[3] for row in data["steps"]]
+    assert "∂L/∂a += ∂L/∂c · ∂c/∂a = 2 × 0.31 = 0.62" in lines
+    sums = [row[4] for row in data["steps"] if row[4]]
+    assert sums[-1] == "a is reached by 2 edges, 2 counted so far: ∂L/∂a = 1 + 0.62 = 1.62"
+
+
+def test_graphs_over_the_limit_are_refused_as_draw_graph_refuses_them() -> None:
+    v = Value(1.0)
+    for _ in range(300):
+        v = v * 1.01
+    with pytest.raises(ValueError, match=r"601 Values, more than max_nodes=500"):
+        animate(v)
+    with pytest.raises(ValueError, match=r"601 Values, more than max_nodes=500"):
+        draw_graph(v)
+    with pytest.raises(TypeError, match="max_nodes must be a positive integer"):
+        animate(v, max_nodes=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="animate needs a Value, got int 3"):
+        animate(3)  # type: ignore[arg-type]
+
+
+def test_the_page_is_one_self_contained_file(tmp_path: Path) -> None:
+    _, loss = blog()
+    player = animate(loss)
+    path = player.save(tmp_path / "backprop.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 1
+    # nothing to fetch: no src= or href= at all, no url(…), no @import
+    assert not re.search(r"\b(src|href)\s*=|url\(|@import", page)
+    assert len(page) < 200_000  # light: one SVG, the frames are data
+    inline = player._repr_html_()
+    assert inline.startswith("<iframe srcdoc=") and "sandbox=" in inline
+    assert "&lt;!DOCTYPE html&gt;" in inline
+    assert "Player: 85 frames" in repr(player)
+
+
+# -- in a real browser ---------------------------------------------------------------------
+
+
+def _browser_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    why = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        why = "the playwright package is missing: pip install 'backprop-demystified[test]'"
+    executable = _browser_path()
+    if why is None and executable is None:
+        why = "no Chromium found: `make test` installs it (apt-get install chromium)"
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run under CI: {why}")
+        pytest.skip(why)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    page.problems = []  # console errors, page errors and any request but the page itself
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on(
+        "request",
+        lambda r: (
+            (r.url.startswith("file://") and r.url.endswith(".html"))
+            or page.problems.append(f"request {r.url}")
+        ),
+    )
+    yield page
+    context.close()
+
+
+def grad_texts(page: Any, ids: list[str]) -> list[str]:
+    return page.evaluate(
+        """ids => ids.map(id => [...document.getElementById(id).querySelectorAll("text")]
+              .map(t => t.textContent).find(t => t.startsWith("grad")))""",
+        ids,
+    )
+
+
+def test_the_player_in_chromium(page: Any, tmp_path: Path) -> None:
+    net, loss = blog()
+    player = animate(loss, params=net.parameters())
+    path = player.save(tmp_path / "backprop.html")
+    page.goto(path.as_uri())
+    slider = page.locator("#slider")
+    assert slider.input_value() == "0"
+    page.keyboard.press("ArrowRight")
+    assert slider.input_value() == "1"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert slider.input_value() == "1"
+    assert page.inner_text("#line").startswith("forward: ")
+    page.keyboard.press("End")
+    assert slider.input_value() == str(player.frames - 1)
+    assert page.inner_text("#line").startswith("backward: ∂MSE/∂")
+    order = list(reversed(reverse_topological(loss)))
+    leaves = [v for v in order if not v.inputs and (v.label or True)]
+    ids = [f"v{order.index(v)}" for v in leaves]
+    shown = grad_texts(page, ids)
+    loss.backward()  # the engine's own answer, after the page was made
+    for v, text in zip(leaves, shown):
+        if v.label:  # constants show no grad row
+            assert text == f"grad {format_number(v.grad)}", v.label
+    page.keyboard.press("Home")
+    assert slider.input_value() == "0"
+    assert all(t == "grad" for t in grad_texts(page, ids) if t)  # nothing computed yet
+    page.click("#next")
+    assert slider.input_value() == "1"
+    assert page.problems == []
+
+
+def test_text_fits_its_boxes_in_chromium(page: Any, tmp_path: Path) -> None:
+    net, loss = blog()
+    loss.backward()
+    svg = draw_graph(loss, params=net.parameters()).pipe(format="svg", encoding="utf-8")
+    path = tmp_path / "graph.svg"
+    path.write_text(svg, encoding="utf-8")
+    page.goto(path.as_uri())
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll("g.node")].flatMap(g => {
+             const shapes = [...g.querySelectorAll("polygon, path")].map(s => s.getBBox());
+             const outer = shapes.reduce((a, b) => a.width * a.height > b.width * b.height ? a : b);
+             return [...g.querySelectorAll("text")].filter(t => {
+               const b = t.getBBox();
+               return b.x < outer.x - 0.5 || b.x + b.width > outer.x + outer.width + 0.5;
+             }).map(t => t.textContent);
+           })"""
+    )
+    assert overflow == []
+    assert page.evaluate("getComputedStyle(document.querySelector('text')).fontFamily").startswith(
+        '"DejaVu Sans"'
+    )

@@ -1,0 +1,150 @@
+"""explain and the path machinery: path products summing to the gradient, the δ form."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import assume, given, settings
+from test_properties import programs, run
+
+import nn
+from autograd import StaleGraphError, Value, explain, grad, numerical_grad
+from autograd.explain import latex
+from autograd.paths import path_graph
+
+
+def blog() -> tuple[nn.Network, Value]:
+    net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0)
+    return net, nn.mse(net([0.5, -0.2, 0.1]), [1.0, 0.0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs)
+def test_path_products_sum_to_the_gradient_on_random_graphs(case) -> None:
+    point, program = case
+    try:
+        xs = [Value(x, label=f"x{k}") for k, x in enumerate(point)]
+        out = run(program, xs)
+        expected = grad(out, xs)
+    except (ArithmeticError, ValueError):
+        assume(False)
+        return
+    for x, g in zip(xs, expected):
+        if x not in out.inputs and g == 0.0:
+            continue
+        try:
+            graph = path_graph(out, x)
+        except ValueError:  # out does not depend on x
+            continue
+        paths = list(graph.paths())
+        assert len(paths) == graph.count
+        total = 0.0
+        for path in paths:
+            assert path[-1][0] is out
+            product = 1.0
+            for node, k in path:
+                product *= node.local_grads[k]
+            total += product
+        assert total == pytest.approx(g, rel=1e-9, abs=1e-12)
+        if graph.count <= 50:
+            e = explain(out, x, max_paths=50)
+            assert e.total == g
+            assert sum(p.product for p in e.paths) == pytest.approx(g, rel=1e-9, abs=1e-12)
+            assert e.lines[-1].value is x
+            assert e.lines[-1].total == pytest.approx(g, rel=1e-9, abs=1e-12)
+
+
+def test_blog_weight_of_the_first_layer_has_two_paths_through_the_labelled_values() -> None:
+    net, loss = blog()
+    w = net.weights[0][0][0]
+    e = explain(loss, w)
+    assert e.count == 2 and len(e.paths) == 2
+    labels = [[v.label for v in p.values] for p in e.paths]
+    assert sorted(labels) == [
+        ["w₁₁⁽¹⁾", "z₁⁽²⁾", "x₁⁽²⁾", "z₁⁽³⁾", "x₁⁽³⁾", "MSE"],
+        ["w₁₁⁽¹⁾", "z₁⁽²⁾", "x₁⁽²⁾", "z₂⁽³⁾", "x₂⁽³⁾", "MSE"],
+    ]
+    # an independent answer: finite differences on the network's forward pass
+    bp = nn.backprop(net, [0.5, -0.2, 0.1], [1.0, 0.0])
+    assert e.total == pytest.approx(bp.weight_grads[0][0][0], rel=1e-12)
+    for p in e.paths:
+        assert p.product == math.prod(p.factors)
+        # ∂z₁⁽²⁾/∂w₁₁⁽¹⁾ = x₁⁽¹⁾ = 0.5; ∂x₁⁽²⁾/∂z₁⁽²⁾ = x(1 − x)
+        assert p.factors[0] == 0.5
+        x2 = bp.activations[1][0]
+        assert p.factors[1] == pytest.approx(x2 * (1 - x2))
+    assert sum(p.product for p in e.paths) == pytest.approx(e.total, rel=1e-12)
+    text = str(e)
+    assert "∂MSE/∂w₁₁⁽¹⁾ = ∂MSE/∂x₁⁽³⁾ · ∂x₁⁽³⁾/∂z₁⁽³⁾ · ∂z₁⁽³⁾/∂x₁⁽²⁾" in text
+    assert "2 paths" in text
+    # the δ form: δ₁⁽²⁾ is the one computed by the δ formulas, and ∂MSE/∂w = δ₁⁽²⁾ · x₁⁽¹⁾
+    deltas = {line.value.label: line.total for line in e.lines}
+    assert deltas["z₁⁽²⁾"] == pytest.approx(bp.deltas[0][0], rel=1e-12)
+    assert deltas["z₁⁽³⁾"] == pytest.approx(bp.deltas[1][0], rel=1e-12)
+    assert "δ₁⁽²⁾ = ∂MSE/∂x₁⁽²⁾ · ∂x₁⁽²⁾/∂z₁⁽²⁾" in text
+    assert "∂MSE/∂w₁₁⁽¹⁾ = δ₁⁽²⁾ · ∂z₁⁽²⁾/∂w₁₁⁽¹⁾" in text
+    assert f"= {e.total:.4g}" in text
+
+
+def test_blog_weight_of_the_second_layer_has_one_path() -> None:
+    net, loss = blog()
+    e = explain(loss, net.weights[1][0][1])
+    assert e.count == 1
+    (path,) = e.paths
+    assert [v.label for v in path.values] == ["w₁₂⁽²⁾", "z₁⁽³⁾", "x₁⁽³⁾", "MSE"]
+    assert "along the one path" in str(e)
+
+
+def test_past_the_limit_only_the_delta_form_is_shown_and_the_paths_counted() -> None:
+    x = Value(0.3, label="x")
+    v = x
+    for k in range(12):  # two labelled routes per level, p = 2v and q = v², joined: 2¹² paths
+        p = v * 2.0
+        p.label = f"p{k}"
+        q = v * v
+        q.label = f"q{k}"
+        v = (p + q) * 0.25
+        v.label = f"v{k}"
+    e = explain(v, x)
+    assert e.count == 2**12 and e.paths == []
+    text = str(e)
+    assert "4096 paths lead from x to v11: too many to write out (more than 8)" in text
+    assert e.total == grad(v, [x])[0]
+    assert e.lines[-1].total == pytest.approx(e.total, rel=1e-9)
+    (numeric,) = numerical_grad(lambda xs: _tower(xs[0]), [0.3])
+    assert e.total == pytest.approx(numeric, rel=1e-5)
+    assert len(explain(v, x, max_paths=4096).paths) == 4096
+
+
+def _tower(x: Value) -> Value:
+    v = x
+    for _ in range(12):
+        v = (v * 2.0 + v * v) * 0.25
+    return v
+
+
+def test_latex_uses_the_blogs_notation() -> None:
+    assert latex("w₁₂⁽¹⁾") == "w_{12}^{(1)}"
+    assert latex("δ₁⁽²⁾") == "\\delta_{1}^{(2)}"
+    assert latex("MSE") == "\\mathrm{MSE}"
+    assert latex("a_b") == "\\mathrm{a\\_b}"
+    net, loss = blog()
+    tex = explain(loss, net.weights[0][0][0])._repr_latex_()
+    assert tex.startswith("$$\\begin{aligned}") and tex.endswith("\\end{aligned}$$")
+    assert "\\frac{\\partial \\mathrm{MSE}}{\\partial w_{11}^{(1)}}" in tex
+    assert "\\delta_{1}^{(2)}" in tex
+
+
+def test_bad_calls() -> None:
+    x = Value(1.0, label="x")
+    y = x * 2
+    with pytest.raises(ValueError, match=r"w \('z'\) is not in the graph of the Value 2\.0"):
+        explain(y, Value(3.0, label="z"))
+    with pytest.raises(TypeError, match="w must be a Value"):
+        explain(y, 3.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="max_paths must be an int, got str"):
+        explain(y, x, max_paths="8")  # type: ignore[arg-type]
+    x.data = 5.0
+    with pytest.raises(StaleGraphError):
+        explain(y, x)
