@@ -40,8 +40,8 @@ demo: $(VENV)/.plot-installed dot
 	$(BIN)/backprop-demo --out $(OUT)
 
 test: $(VENV)/.dev-installed dot browser
-	$(BIN)/ruff check autograd nn tests benchmarks
-	$(BIN)/ruff format --check autograd nn tests benchmarks
+	$(BIN)/ruff check autograd nn tests benchmarks notebooks/exercise_checks.py
+	$(BIN)/ruff format --check autograd nn tests benchmarks notebooks/exercise_checks.py
 	$(BIN)/mypy
 	$(BIN)/pytest
 
