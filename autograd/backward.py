@@ -51,9 +51,16 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
         if create_graph:
             check_fresh(node, ins)
             try:  # the same rule, run on Values: its result is differentiable again
-                local = check_rule_result(node, op.local_grads(*ins, node))
+                result = op.local_grads(*ins, node)
             except (ArithmeticError, ValueError) as exc:
                 raise derivative_error(node, exc) from None
+            except TypeError as exc:  # e.g. math.exp(a) on a Value
+                raise TypeError(
+                    f"the rule local_grads of {op.name} cannot run on Values ({exc}); for "
+                    "create_graph write it with operators and autograd's primitives "
+                    "(autograd.exp, autograd.sigmoid, ...), not math's functions"
+                ) from exc
+            local = check_rule_result(node, result)
         else:
             local = _local_grads(node)
         for inp, d in zip(ins, local):

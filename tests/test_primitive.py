@@ -160,3 +160,11 @@ def test_a_rule_that_breaks_is_named_at_backward() -> None:
 def test_bad_declarations_are_refused(declare, error, words) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=words):
         declare()
+
+
+def test_a_rule_written_with_math_says_why_create_graph_cannot_use_it() -> None:
+    mathy = primitive("mathy", math.exp, lambda a, out: (math.exp(a),))
+    x = Value(0.5)
+    assert grad(mathy(x), [x]) == [pytest.approx(math.exp(0.5))]  # floats: fine
+    with pytest.raises(TypeError, match=r"local_grads of mathy cannot run on Values.*primitives"):
+        grad(mathy(x), [x], create_graph=True)
