@@ -14,6 +14,7 @@ from .value import (
     check_rule_result,
     derivative_error,
     non_finite_grad,
+    notice_read,
     reverse_topological,
 )
 
@@ -36,6 +37,8 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad needs Values as inputs, got {describe(x)}")
+    if not create_graph:  # float gradients are numbers read off the graph, as .data is
+        notice_read(output, "grad(y, xs) (floats; create_graph=True gives Values)")
     seed = Value(1.0) if create_graph else 1.0  # ∂output/∂output
     grads: dict[Value, Any] = {output: seed}
     for node in reverse_topological(output):
