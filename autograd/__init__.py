@@ -1,11 +1,13 @@
 """A scalar autograd engine: Values, reverse and forward mode, higher-order gradients, gradcheck.
 
 Every operation is a primitive of one op table (``autograd.ops``); ``primitive()`` declares a
-new one exactly as the built-ins are declared.
+new one exactly as the built-ins are declared.  ``compile(f, params)`` traces a loss once and
+replays it as straight-line Python generated from that table.
 """
 
 from .backward import grad
 from .check import gradcheck, numerical_grad
+from .compiled import Compiled, TraceError, compile
 from .forward import Dual, jvp
 from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .primitive import Primitive, primitive
@@ -13,11 +15,14 @@ from .render import draw_graph
 from .value import NonFiniteGradError, StaleGraphError, Value, reverse_topological
 
 __all__ = [
+    "Compiled",
     "Dual",
     "NonFiniteGradError",
     "Primitive",
     "StaleGraphError",
+    "TraceError",
     "Value",
+    "compile",
     "cos",
     "draw_graph",
     "exp",
