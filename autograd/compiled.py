@@ -450,7 +450,7 @@ class _Codegen:
         ]
         lines += [_commented(f"    p{k} = P[{k}]._data", owner.params[k]._label) for k in used]
         lines += [f"    gp{k} = P[{k}].grad" for k in sorted(grads)]
-        lines += ["    losses = []", "    s = 0.0  # sums the numbers that could hide an inf or nan"]
+        lines += ["    losses = []", "    s = 0.0  # sums what could hide an inf or nan"]
         if not variables:
             lines.append("    for _ in samples:")
         elif len(variables) == 1:

@@ -3,14 +3,17 @@
     .venv/bin/python benchmarks/vs_micrograd.py [--rounds N]
 
 Prints, for each engine: the time of one forward+backward+SGD step of a 2-16-16-1 ReLU MLP
-over 100 samples with two drivers (each step followed by ``gc.collect()``, counted in that
-engine's time, so the cycles micrograd's closures leave behind are paid for by micrograd),
-the bytes per graph node of that step's graph (tracemalloc), and backward over a
-1,000,000-node chain. The drivers:
+over 100 samples with three drivers (each step followed by ``gc.collect()``, counted in that
+engine's time, so the cycles micrograd's closures leave behind are paid for by micrograd;
+the collector otherwise runs as it does for a user), the bytes per graph node of that step's
+graph (tracemalloc), and backward over a 1,000,000-node chain. The drivers:
 
 * squared error: Σ (net(x) − y)², Values almost everywhere;
 * hinge + chain: a per-sample hinge loss (1 + −y·s).relu() and then a chain
-  x = x·1.0001 + 0.0, where plain numbers meet Values at almost every operation.
+  x = x·1.0001 + 0.0, where plain numbers meet Values at almost every operation;
+* hinge (the moons-style step of compiled mode): the mean of the per-sample hinge losses,
+  also run compiled (``autograd.compile`` of one sample's loss, ``map`` over the 100
+  samples), with the time to trace and generate the code for one sample.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from micrograd.engine import Value as MicrogradValue
 
+import autograd
 from autograd import Value as OurValue
 
 ENGINES: dict[str, Any] = {"backprop-demystified": OurValue, "micrograd": MicrogradValue}
@@ -74,7 +78,18 @@ def hinge_loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) 
     return loss
 
 
-DRIVERS = {"squared error": loss_of, "hinge + chain": hinge_loss_of}
+def sample_hinge(net: MLP, x: list[Any], y: Any) -> Any:
+    """One sample's hinge loss: the moons-style step averages it over the samples."""
+    return (1 + -y * net(x)).relu()
+
+
+def mean_hinge_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
+    """The mean of the per-sample hinge losses, built as one graph (eager, micrograd)."""
+    return sum((sample_hinge(net, x, y) for x, y in zip(xs, ys)), value(0.0)) * (1.0 / len(xs))
+
+
+DRIVERS = {"squared error": loss_of, "hinge + chain": hinge_loss_of, "hinge": mean_hinge_of}
+COMPILED = "compiled"  # autograd.compile: measured on the "hinge" driver
 
 
 def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float], loss_fn: Any) -> float:
@@ -85,6 +100,29 @@ def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float], loss_fn: 
     for p in net.params:
         p.data -= 0.01 * p.grad
     return float(loss.data)
+
+
+def compiled_step(
+    net: MLP, fast: autograd.Compiled, xs: list[list[float]], ys: list[float]
+) -> float:
+    """The "hinge" step compiled: each sample's loss and gradient by the generated code."""
+    for p in net.params:
+        p.grad = 0.0
+    losses = fast.map(xs, ys, scale=1.0 / len(xs))
+    for p in net.params:
+        p.data -= 0.01 * p.grad
+    return sum(losses) / len(losses)
+
+
+def trace_seconds(net: MLP, xs: list[list[float]], ys: list[float]) -> float:
+    """Tracing one sample and generating, compiling and running its code, in seconds."""
+    start = time.perf_counter()
+    fast = autograd.compile(lambda x, y: sample_hinge(net, x, y), net.params)
+    fast(xs[0], ys[0])
+    seconds = time.perf_counter() - start
+    for p in net.params:
+        p.grad = 0.0
+    return seconds
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -149,22 +187,45 @@ def main() -> None:
         net = MLP(value, SIZES, rng)
         xs, ys = make_data(rng)
         setups[name] = (net, value, xs, ys)
-    times = {(driver, name): [] for driver in DRIVERS for name in ENGINES}
-    for _ in range(args.rounds):  # alternate, so drift in machine load hits both alike
+    rng = random.Random(0)
+    compiled_net = MLP(OurValue, SIZES, rng)
+    compiled_xs, compiled_ys = make_data(rng)
+    traces = [trace_seconds(compiled_net, compiled_xs, compiled_ys) for _ in range(5)]
+    fast = autograd.compile(lambda x, y: sample_hinge(compiled_net, x, y), compiled_net.params)
+    fast(compiled_xs[0], compiled_ys[0])
+
+    times: dict[tuple[str, str], list[float]] = {
+        (driver, name): [] for driver in DRIVERS for name in ENGINES
+    }
+    times["hinge", COMPILED] = []
+    for _ in range(args.rounds):  # alternate, so drift in machine load hits all alike
         for driver, loss_fn in DRIVERS.items():
             for name, (net, value, xs, ys) in setups.items():
                 times[driver, name].append(
                     timed(lambda: step(net, value, xs, ys, loss_fn))  # noqa: B023
                 )
+                if driver == "hinge" and name == "backprop-demystified":
+                    times[driver, COMPILED].append(
+                        timed(lambda: compiled_step(compiled_net, fast, compiled_xs, compiled_ys))
+                    )
 
     ours, theirs = "backprop-demystified", "micrograd"
     for driver in DRIVERS:
         t_ours = statistics.median(times[driver, ours])
         t_theirs = statistics.median(times[driver, theirs])
         print(f"\nMLP forward+backward+SGD step, {driver} (median, gc included):")
-        print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms")
+        print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms   {t_theirs / t_ours:6.1f}x micrograd")
+        if driver == "hinge":
+            t_compiled = statistics.median(times[driver, COMPILED])
+            print(
+                f"  {ours + ', compiled':<22} {t_compiled * 1e3:8.2f} ms   "
+                f"{t_theirs / t_compiled:6.1f}x micrograd, {t_ours / t_compiled:.1f}x eager"
+            )
         print(f"  {theirs:<22} {t_theirs * 1e3:8.1f} ms")
-        print(f"  speed-up: {t_theirs / t_ours:.1f}x")
+    print(
+        f"\nCompiled mode: trace one sample, generate and compile its code: "
+        f"{statistics.median(traces) * 1e3:.0f} ms (median of {len(traces)})"
+    )
 
     b_ours, b_theirs = bytes_per_node(OurValue), bytes_per_node(MicrogradValue)
     print("\nMemory per graph node (tracemalloc, that step's graph):")
