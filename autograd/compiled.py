@@ -20,7 +20,9 @@ runs the step again with the eager engine, which raises its own clear error.
 
 from __future__ import annotations
 
+import ast
 import builtins
+import copy
 import inspect
 import keyword
 import linecache
@@ -387,6 +389,7 @@ class _Codegen:
         self.namespace: dict[str, Any] = {}
         self.taken = set(arguments.values())
         self.functions: dict[Primitive, str] = {}
+        self.expressions: dict[Primitive, tuple[tuple[str, ...], ast.expr] | None] = {}
         self.lines: list[str] = []  # the loop's body
         self.checks: list[str] = []  # names whose sum is checked to be finite
         self.temps = 0
@@ -411,6 +414,22 @@ class _Codegen:
             self.namespace[name] = prim.forward if _returns_float(prim) else prim.evaluate
             self.functions[prim] = name
         return name
+
+    def call(self, prim: Primitive, args: list[str]) -> tuple[str, int]:
+        """``prim`` applied to ``args`` as source text, and its precedence: the forward's own
+        expression where it is a lambda of its inputs and numbers alone, else a call."""
+        if prim not in self.expressions:
+            self.expressions[prim] = _expression(prim) if _returns_float(prim) else None
+        found = self.expressions[prim]
+        if found is None:
+            return f"{self.function(prim)}({', '.join(args)})", _ATOM
+        params, body = found
+        names = {p: a if a.isidentifier() else f"({a})" for p, a in zip(params, args)}
+        tree = copy.deepcopy(body)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                node.id = names[node.id]
+        return ast.unparse(tree), 0  # lowest precedence: parenthesized as an operand
 
     def leaf(self, v: Value) -> str:
         if v in self.arguments:
@@ -496,7 +515,10 @@ class _Codegen:
             count += 1
             name = self.names[v] = f"v{count}"
             text = self.forward_text(v._op, inputs)
-            self.lines.append(_commented(f"        {name} = {text}", v._label))
+            label = v._label
+            if self.expressions.get(v._op) is not None:  # written out: say what it is
+                label = f"{label} ({v._op.name})" if label else v._op.name
+            self.lines.append(_commented(f"        {name} = {text}", label))
         if self.order[0]._op is not None:
             self.checks.append(self.names[self.order[0]])
         if self.checks:
@@ -515,7 +537,7 @@ class _Codegen:
         for x, name in zip(inputs, names):
             if x._op is not None:  # a call need not pass an inf or nan on: check its inputs
                 self.checks.append(name)
-        return f"{self.function(op)}({', '.join(names)})"
+        return self.call(op, names)[0]
 
     # the backward pass -------------------------------------------------------------------------
 
@@ -611,7 +633,8 @@ class _Codegen:
             return (e.text, e.prec) if e.temp is None else (e.temp, _ATOM)
         parts = [self.render(c, shared) for c in e.children]
         if e.kind == "call":
-            text, prec = f"{e.text}({', '.join(t for t, _ in parts)})", _ATOM
+            assert e.prim is not None
+            text, prec = self.call(e.prim, [t for t, _ in parts])
         elif e.kind == "neg":
             (t, p), prec = parts[0], _UNARY
             text = f"-{_paren(t, p <= _UNARY)}"
@@ -640,7 +663,7 @@ class _Expr:
     comparisons) is refused: the code would then hold for one number only.
     """
 
-    __slots__ = ("checked", "children", "gen", "kind", "prec", "temp", "text")
+    __slots__ = ("checked", "children", "gen", "kind", "prec", "prim", "temp", "text")
     _trace_rank = 3  # above Value and Dual: a rule run on code writes code
 
     def __init__(
@@ -653,6 +676,7 @@ class _Expr:
         self.children = children
         self.checked = False  # must be checked finite: it feeds an op that may hide inf/nan
         self.temp: str | None = None
+        self.prim: Primitive | None = None  # the primitive a "call" applies
 
     @classmethod
     def atom(cls, gen: _Codegen, text: str) -> _Expr:
@@ -664,7 +688,9 @@ class _Expr:
         children = tuple(_lift(gen, a, op.name) for a in args)
         for c in children:  # a call need not pass an inf or nan on: check what it is given
             c.checked = c.checked or c.kind != "atom"
-        return cls(gen, "call", gen.function(op), _ATOM, children)
+        call = cls(gen, "call", op.name, _ATOM, children)
+        call.prim = op
+        return call
 
     def _binary(self, other: Any, symbol: str, prec: int, reflected: bool = False) -> _Expr:
         b = _lift(self.gen, other, symbol)
@@ -750,6 +776,42 @@ def _returns_float(prim: Primitive) -> bool:
     floats they return a float or raise, so the code calls them unchecked."""
     module = getattr(prim.forward, "__module__", None)
     return module in ("autograd.ops", "math", "_operator", "operator")
+
+
+def _expression(prim: Primitive) -> tuple[tuple[str, ...], ast.expr] | None:
+    """(parameters, body) of ``prim``'s forward when it is a lambda of its inputs, numbers and
+    operators alone, such as relu's ``lambda a: a if a > 0.0 else 0.0``: written in place of
+    a call it is the same computation, only faster.  The body is read from the source and
+    used only if it compiles to the very bytecode of the forward.  None otherwise."""
+    fn = prim.forward
+    code = getattr(fn, "__code__", None)
+    if (
+        code is None
+        or getattr(fn, "__name__", "") != "<lambda>"
+        or code.co_names  # globals or attributes: they would need the forward's namespace
+        or code.co_freevars
+        or code.co_nlocals != code.co_argcount
+    ):
+        return None
+    try:
+        text = inspect.getsource(fn).strip().rstrip(",")
+    except (OSError, TypeError):
+        return None
+    params = code.co_varnames[: code.co_argcount]
+    for attempt in (text, f"({text})"):  # a whole statement, or a piece of a longer one
+        try:
+            tree = ast.parse(attempt)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Lambda) and tuple(a.arg for a in node.args.args) == params:
+                found = eval(builtins.compile(ast.Expression(node), "<forward>", "eval"))
+                if (found.__code__.co_code, found.__code__.co_consts) == (
+                    code.co_code,
+                    code.co_consts,
+                ):
+                    return params, node.body
+    return None
 
 
 def _literal(x: Any) -> str:
