@@ -1,12 +1,13 @@
 """This engine against micrograd, same driver code, one process, alternating runs.
 
-    .venv/bin/python benchmarks/vs_micrograd.py [--rounds N]
+    .venv/bin/python benchmarks/vs_micrograd.py [--rounds N] [--steps K]
 
 Prints, for each engine: the time of one forward+backward+SGD step of a 2-16-16-1 ReLU MLP
-over 100 samples with three drivers (each step followed by ``gc.collect()``, counted in that
-engine's time, so the cycles micrograd's closures leave behind are paid for by micrograd;
-the collector otherwise runs as it does for a user), the bytes per graph node of that step's
-graph (tracemalloc), and backward over a 1,000,000-node chain. The drivers:
+over 100 samples with three drivers, the bytes per graph node of that step's graph
+(tracemalloc), and backward over a 1,000,000-node chain.  A timed run is K steps of one
+engine, with the garbage collector running as it does for a user, then a final
+``gc.collect()``, all counted in that engine's time (so the cycles micrograd's closures leave
+behind are paid for by micrograd); the engines take turns, run after run.  The drivers:
 
 * squared error: Σ (net(x) − y)², Values almost everywhere;
 * hinge + chain: a per-sample hinge loss (1 + −y·s).relu() and then a chain
@@ -19,6 +20,7 @@ graph (tracemalloc), and backward over a 1,000,000-node chain. The drivers:
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import itertools
 import random
@@ -125,12 +127,16 @@ def trace_seconds(net: MLP, xs: list[list[float]], ys: list[float]) -> float:
     return seconds
 
 
-def timed(fn: Callable[[], object]) -> float:
-    """Seconds for fn() plus the garbage collection of what it left behind."""
+def timed(fn: Callable[[], object], steps: int) -> tuple[float, float]:
+    """Seconds per call for ``steps`` calls of fn() and a final gc.collect(), and the share of
+    that collection (which walks the whole heap of this process, whatever fn left)."""
     start = time.perf_counter()
-    fn()
+    for _ in range(steps):
+        fn()
+    middle = time.perf_counter()
     gc.collect()
-    return time.perf_counter() - start
+    end = time.perf_counter()
+    return (end - start) / steps, (end - middle) / steps
 
 
 def count_nodes(root: Any) -> int:
@@ -177,7 +183,8 @@ def chain_backward(value: Any) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="timed steps per engine")
+    parser.add_argument("--rounds", type=int, default=5, help="timed runs per engine")
+    parser.add_argument("--steps", type=int, default=4, help="steps in a timed run")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}; MLP {'-'.join(map(str, SIZES))}, {SAMPLES} samples")
 
@@ -195,33 +202,39 @@ def main() -> None:
     fast(compiled_xs[0], compiled_ys[0])
 
     times: dict[tuple[str, str], list[float]] = {
-        (driver, name): [] for driver in DRIVERS for name in ENGINES
+        (driver, name): [] for driver in DRIVERS for name in [*ENGINES, COMPILED]
     }
-    times["hinge", COMPILED] = []
+    collections: dict[tuple[str, str], list[float]] = {key: [] for key in times}
+    steps: dict[str, Callable[[], float]] = {}
     for _ in range(args.rounds):  # alternate, so drift in machine load hits all alike
         for driver, loss_fn in DRIVERS.items():
             for name, (net, value, xs, ys) in setups.items():
-                times[driver, name].append(
-                    timed(lambda: step(net, value, xs, ys, loss_fn))  # noqa: B023
+                steps[name] = functools.partial(step, net, value, xs, ys, loss_fn)
+            if driver == "hinge":
+                steps[COMPILED] = functools.partial(
+                    compiled_step, compiled_net, fast, compiled_xs, compiled_ys
                 )
-                if driver == "hinge" and name == "backprop-demystified":
-                    times[driver, COMPILED].append(
-                        timed(lambda: compiled_step(compiled_net, fast, compiled_xs, compiled_ys))
-                    )
+            for name, run in steps.items():
+                per_step, collect = timed(run, args.steps)
+                times[driver, name].append(per_step)
+                collections[driver, name].append(collect)
+            steps.clear()
 
     ours, theirs = "backprop-demystified", "micrograd"
     for driver in DRIVERS:
-        t_ours = statistics.median(times[driver, ours])
         t_theirs = statistics.median(times[driver, theirs])
-        print(f"\nMLP forward+backward+SGD step, {driver} (median, gc included):")
-        print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms   {t_theirs / t_ours:6.1f}x micrograd")
-        if driver == "hinge":
-            t_compiled = statistics.median(times[driver, COMPILED])
-            print(
-                f"  {ours + ', compiled':<22} {t_compiled * 1e3:8.2f} ms   "
-                f"{t_theirs / t_compiled:6.1f}x micrograd, {t_ours / t_compiled:.1f}x eager"
-            )
-        print(f"  {theirs:<22} {t_theirs * 1e3:8.1f} ms")
+        print(f"\nMLP forward+backward+SGD step, {driver} (median; in it, the final collection):")
+        names = [ours, COMPILED, theirs] if driver == "hinge" else [ours, theirs]
+        for name in names:
+            t = statistics.median(times[driver, name])
+            c = statistics.median(collections[driver, name])
+            label = f"{ours}, compiled" if name == COMPILED else name
+            versus = "" if name == theirs else f"  {t_theirs / t:6.1f}x micrograd"
+            print(f"  {label:<32} {t * 1e3:8.2f} ms  ({c * 1e3:6.2f} ms){versus}")
+    print(
+        f"  (the final gc.collect() walks the whole heap of this process, whatever the engine "
+        f"left; shared by the {args.steps} steps of a run)"
+    )
     print(
         f"\nCompiled mode: trace one sample, generate and compile its code: "
         f"{statistics.median(traces) * 1e3:.0f} ms (median of {len(traces)})"
