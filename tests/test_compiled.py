@@ -55,8 +55,10 @@ def eager(f, params: list[Value], *args) -> tuple[float, list[float]]:
     return result
 
 
-def close(a: list[float], b: list[float]) -> bool:
-    return all(x == pytest.approx(y, rel=1e-12, abs=1e-12) for x, y in zip(a, b))
+def same(a: list[float], b: list[float]) -> bool:
+    """Equal numbers: the issue asks for 1e-12, the generated code gives the eager engine's
+    very floats (the same operations in the same order), and the tests hold it to that."""
+    return len(a) == len(b) and all(x == y for x, y in zip(a, b))
 
 
 # -- compiled against eager -------------------------------------------------------------------
@@ -72,8 +74,8 @@ def test_the_blogs_network_matches_eager_and_finite_differences():
     fast = compile(sample_loss, params=params)
     x, y = [0.5, -0.2, 0.1], [1.0, 0.0]
     expected_loss, expected = eager(sample_loss, params, x, y)
-    assert fast(x, y) == pytest.approx(expected_loss, rel=1e-12)
-    assert close(grads(params), expected)
+    assert fast(x, y) == expected_loss
+    assert same(grads(params), expected)
 
     def of_weights(ws: list[Value]) -> Value:
         return nn.mse(_blog_forward([ws[0:3], ws[3:6]], [ws[6:8], ws[8:10]], x), y)
@@ -101,8 +103,8 @@ def test_mlps_with_each_activation_match_eager(activation):
         x = [rng.uniform(-2, 2) for _ in range(3)]
         y = [rng.uniform(-1, 1) for _ in range(2)]
         expected_loss, expected = eager(sample_loss, params, x, y)
-        assert fast(x, y) == pytest.approx(expected_loss, rel=1e-12, abs=1e-15)
-        assert close(grads(params), expected)  # grads accumulate across calls, as in eager
+        assert fast(x, y) == expected_loss
+        assert same(grads(params), expected)  # grads accumulate across calls, as in eager
         net.zero_grad()
 
 
@@ -166,15 +168,15 @@ def test_random_graphs_with_user_primitives_match_eager(case):
     except (OverflowError, ZeroDivisionError, ValueError):
         assume(False)
     fast = compile(f, params)
-    assert fast(x) == pytest.approx(expected_loss, rel=1e-12, abs=1e-12)
-    assert close(grads(params), expected)
+    assert fast(x) == expected_loss
+    assert same(grads(params), expected)
     x2 = [xi * 0.5 + 0.1 for xi in x]  # the same code, new numbers, grads accumulating
     try:
         loss2, expected2 = eager(f, params, x2)
     except (OverflowError, ZeroDivisionError, ValueError):
         assume(False)
-    assert fast(x2) == pytest.approx(loss2, rel=1e-12, abs=1e-12)
-    assert close(grads(params), expected2)
+    assert fast(x2) == loss2
+    assert same(grads(params), expected2)
 
 
 def test_a_parameter_used_many_times_accumulates_as_in_eager():
@@ -202,8 +204,8 @@ def test_gradients_through_create_graph_compile_too():
 
     fast = compile(f, [w])
     expected_loss, expected = eager(f, [w], 0.9)
-    assert fast(0.9) == pytest.approx(expected_loss, rel=1e-12)
-    assert close(grads([w]), expected)
+    assert fast(0.9) == expected_loss
+    assert same(grads([w]), expected)
 
 
 def test_parameters_changed_between_calls_are_read_at_call_time():
@@ -542,5 +544,5 @@ def test_train_compiled_equals_eager(batch_size, shuffle, adam):
             )
         )
         weights.append([p.data for p in net.parameters()])
-    assert histories[1] == pytest.approx(histories[0], rel=1e-12, abs=1e-15)
-    assert weights[1] == pytest.approx(weights[0], rel=1e-12, abs=1e-15)
+    assert histories[1] == histories[0]  # not just within 1e-12: the same numbers
+    assert weights[1] == weights[0]
