@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_MAX_NODES", "Compiled", "TraceError", "compile"]
 
 DEFAULT_MAX_NODES = 100_000
 """Largest traced graph, in Values, that ``compile`` turns into code unless given a larger
-``max_nodes`` (generating and compiling code takes about a second per 50,000 Values)."""
+``max_nodes`` (generating and compiling the code takes about 2 s per 50,000 Values)."""
 
 # A primitive whose forward is one of Python's operators is written as that operator (the
 # same function, without a call), with Python's precedence for parentheses.
@@ -484,7 +484,7 @@ class _Codegen:
         lines.append("    # is changed and the eager engine runs instead, to say what and where")
         checks = [f"gp{k}" for k in sorted(grads)]
         if checks:
-            lines += _joined(checks, "    s += ", "", " + ")
+            lines += _sums(checks, "    ")
         lines += ["    if s - s != 0.0:", "        return None"]
         lines += [f"    P[{k}].grad = gp{k}" for k in sorted(grads)]
         lines.append("    return losses")
@@ -522,7 +522,7 @@ class _Codegen:
         if self.order[0]._op is not None:
             self.checks.append(self.names[self.order[0]])
         if self.checks:
-            self.lines += _joined(self.checks, "        s += ", "", " + ")
+            self.lines += _sums(self.checks, "        ")
 
     def forward_text(self, op: Primitive, inputs: Sequence[Value]) -> str:
         names = [self.names[x] for x in inputs]
@@ -853,6 +853,15 @@ def _identifier(name: str) -> str:
     if not name.isidentifier() or keyword.iskeyword(name) or _RESERVED.fullmatch(name):
         name = f"f_{name}"
     return name
+
+
+def _sums(names: list[str], indent: str) -> list[str]:
+    """``s += a + b + …`` lines adding up ``names``, 48 at most a statement (a longer sum
+    would nest too deeply for Python's compiler)."""
+    lines = []
+    for k in range(0, len(names), 48):
+        lines += _joined(names[k : k + 48], f"{indent}s += ", "", " + ")
+    return lines
 
 
 def _joined(names: list[str], start: str, end: str, joiner: str) -> list[str]:

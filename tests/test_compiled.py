@@ -208,6 +208,21 @@ def test_gradients_through_create_graph_compile_too():
     assert same(grads([w]), expected)
 
 
+def test_a_long_chain_compiles_and_matches_eager():
+    """Hundreds of checked values (every tanh input) and a deep graph."""
+    w = Value(0.999, "w")
+
+    def chain(x):
+        for _ in range(300):
+            x = (x * w).tanh() + 0.01
+        return x
+
+    fast = compile(chain, [w])
+    expected_loss, expected = eager(chain, [w], 0.5)
+    assert fast(0.5) == expected_loss
+    assert same(grads([w]), expected)
+
+
 def test_parameters_changed_between_calls_are_read_at_call_time():
     net = nn.Network([2, 3, 1], activation="tanh", seed=5)
     twin = nn.Network([2, 3, 1], activation="tanh", seed=5)
