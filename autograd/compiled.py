@@ -55,7 +55,7 @@ _SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 11, 12, 13, 14, 100
 _WIDTH = 96  # the generated source's line width, for lists of names
 
 # Names the generated code uses for itself; arguments and functions stay clear of them.
-_RESERVED = re.compile(r"(v|dv|p|gp|t|P|s|seed|samples|losses|arg)[0-9_]*")
+_RESERVED = re.compile(r"(v|dv|p|gp|t|P|s|seed|samples|losses|arg|float)[0-9_]*")
 
 
 class TraceError(RuntimeError):

@@ -104,7 +104,11 @@ def _eager_step(net: Network, loss: Loss) -> Callable[[list[Sample]], list[float
 
 def _compiled_step(net: Network, loss: Loss) -> Callable[[list[Sample]], list[float]]:
     """The same as _eager_step, by code generated once per sample shape (autograd.compile)."""
-    fast = autograd.compile(lambda x, y: loss(net(x), y), net.parameters())
+
+    def sample_loss(x: list[Value], y: list[Value]) -> Value:
+        return loss(net(x), y)  # type: ignore[arg-type]  # traced: Values stand in for y
+
+    fast = autograd.compile(sample_loss, net.parameters())
 
     def step(batch: list[Sample]) -> list[float]:
         # ∂(mean)/∂lossₖ is 1/n, as eager backward computes it; and samples in reverse order,
