@@ -240,8 +240,8 @@ class Compiled:
             culprit = _traced_by(v, start, watched)
             if culprit is not None:
                 raise TraceError(
-                    f"compile({self.name}): {what} reads the number of a Value computed from "
-                    f"the arguments or parameters ({_name(culprit)}) while tracing; the "
+                    f"compile({self.name}): {what} reads the number of a Value that depends "
+                    f"on the arguments or parameters (on {_name(culprit)}) while tracing; the "
                     "generated code would keep the number it has now, whatever the "
                     "arguments. Write the choice with primitives instead (relu, step, abs, "
                     f"sign compile), or call {self.name} without compile"
