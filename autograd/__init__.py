@@ -1,12 +1,14 @@
 """A scalar autograd engine: Values, reverse and forward mode, higher-order gradients, gradcheck.
 
 Every operation is a primitive of one op table (``autograd.ops``); ``primitive()`` declares a
-new one exactly as the built-ins are declared.
+new one exactly as the built-ins are declared.  ``compile(f, params)`` traces a loss once and
+replays it as straight-line Python generated from that table.
 """
 
 from .animate import Player, animate
 from .backward import grad
 from .check import gradcheck, numerical_grad
+from .compiled import Compiled, TraceError, compile
 from .explain import Explanation, explain
 from .forward import Dual, jvp
 from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
@@ -16,6 +18,7 @@ from .steps import Step, backward_steps
 from .value import NonFiniteGradError, StaleGraphError, Value, reverse_topological
 
 __all__ = [
+    "Compiled",
     "Dual",
     "Explanation",
     "NonFiniteGradError",
@@ -23,9 +26,11 @@ __all__ = [
     "Primitive",
     "StaleGraphError",
     "Step",
+    "TraceError",
     "Value",
     "animate",
     "backward_steps",
+    "compile",
     "cos",
     "draw_graph",
     "exp",

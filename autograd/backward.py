@@ -14,10 +14,18 @@ from .value import (
     check_rule_result,
     derivative_error,
     non_finite_grad,
+    notice_read,
+    reads_watched,
     reverse_topological,
 )
 
 __all__ = ["grad"]
+
+
+def _refuse_read(v: Value, what: str) -> None:
+    """A rule run for create_graph must build Values: reading one's number (math.exp(a) calls
+    float(a)) would make the derivative a constant, and every higher derivative wrong."""
+    raise TypeError(f"it reads the number of a Value, {what}, which no gradient flows through")
 
 
 def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> list[Any]:
@@ -36,6 +44,8 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad needs Values as inputs, got {describe(x)}")
+    if not create_graph:  # float gradients are numbers read off the graph, as .data is
+        notice_read(output, "grad(y, xs) (floats; create_graph=True gives Values)")
     seed = Value(1.0) if create_graph else 1.0  # ∂output/∂output
     grads: dict[Value, Any] = {output: seed}
     for node in reverse_topological(output):
@@ -51,7 +61,8 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
         if create_graph:
             check_fresh(node, ins)
             try:  # the same rule, run on Values: its result is differentiable again
-                result = op.local_grads(*ins, node)
+                with reads_watched(_refuse_read):
+                    result = op.local_grads(*ins, node)
             except (ArithmeticError, ValueError) as exc:
                 raise derivative_error(node, exc) from None
             except TypeError as exc:  # e.g. math.exp(a) on a Value

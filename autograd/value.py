@@ -13,8 +13,10 @@ also order the graph: a node is always stamped after its inputs.
 from __future__ import annotations
 
 import itertools
+import numbers
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from . import ops
@@ -28,6 +30,31 @@ Number = int | float
 _new = object.__new__
 _POWERS = ops.POWERS
 _tick = itertools.count(1).__next__  # the clock behind every stamp
+
+_on_read: Callable[[Value, str], None] | None = None
+"""Told of every read of a Value's number for Python (``.data``, ``float``, ``bool``, a
+comparison, a format, ``backward``) while ``compile`` traces a function; None otherwise, so
+eager code pays one global lookup per read.  See :func:`reads_watched`."""
+
+
+@contextmanager
+def reads_watched(hook: Callable[[Value, str], None]) -> Iterator[None]:
+    """Within the block, ``hook(v, "float(v)")`` is called before Python reads ``v``'s number;
+    it raises to refuse the read.  ``compile`` uses it to refuse reads that tracing would
+    freeze into the generated code."""
+    global _on_read
+    previous = _on_read
+    _on_read = hook
+    try:
+        yield
+    finally:
+        _on_read = previous
+
+
+def notice_read(v: Value, what: str) -> None:
+    """Tell the hook of :func:`reads_watched`, if any, that ``what`` reads ``v``'s number."""
+    if _on_read is not None:
+        _on_read(v, what)
 
 
 class StaleGraphError(RuntimeError):
@@ -141,6 +168,8 @@ class Value:
     @property
     def data(self) -> float:
         """The number this Value holds (a Python float)."""
+        if _on_read is not None:
+            _on_read(self, "v.data")
         return self._data
 
     @data.setter
@@ -187,11 +216,50 @@ class Value:
         """
         if self._op is None:
             return ()
+        if _on_read is not None:
+            _on_read(self, "v.local_grads")
         return _local_grads(self)
 
     def __repr__(self) -> str:
         label = f", label={self._label!r}" if self._label else ""
         return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
+
+    # -- as a plain number, for Python: no gradient flows through any of these ---------------
+
+    def __float__(self) -> float:
+        """``float(v)`` is ``v.data``: a plain number, cut off from the graph."""
+        if _on_read is not None:
+            _on_read(self, "float(v)")
+        return self._data
+
+    def __bool__(self) -> bool:
+        """``v.data != 0``, so ``if v:`` tests the number (the test is not part of the graph)."""
+        if _on_read is not None:
+            _on_read(self, "bool(v) (an if, while, and, or, not on a Value)")
+        return self._data != 0.0
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats ``v.data``; ``f"{v}"`` is ``str(v)``."""
+        if not spec:
+            return str(self)
+        if _on_read is not None:
+            _on_read(self, f"format(v, {spec!r})")
+        return format(self._data, spec)
+
+    # Comparisons read .data and give a plain bool: no gradient flows through them.  max(),
+    # min() and sorted() work (max returns the Value with the largest data).  == and hash stay
+    # identity, so Values remain usable as dict keys.
+    def __lt__(self, other: Value | Number) -> bool:
+        return _compare(self, other, operator.lt, "<")
+
+    def __le__(self, other: Value | Number) -> bool:
+        return _compare(self, other, operator.le, "<=")
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return _compare(self, other, operator.gt, ">")
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return _compare(self, other, operator.ge, ">=")
 
     # -- building the graph: every operator is a primitive of the op table ------------------
 
@@ -276,6 +344,20 @@ class Value:
         a graph whose leaves changed, Ctrl-C) every ``.grad`` is left as it was.
         """
         backward(self)
+
+
+def _compare(v: Value, other: Any, compare: Callable[[Any, Any], bool], symbol: str) -> bool:
+    """``v <symbol> other`` on the numbers (a Value's data, or a real number), as a bool."""
+    if isinstance(other, Value):
+        if _on_read is not None:
+            _on_read(v, f"a comparison (v {symbol} w)")
+            _on_read(other, f"a comparison (v {symbol} w)")
+        return compare(v._data, other._data)
+    if isinstance(other, numbers.Real):
+        if _on_read is not None:
+            _on_read(v, f"a comparison (v {symbol} {other!r})")
+        return compare(v._data, other)
+    return NotImplemented  # type: ignore[no-any-return]  # Python then says which types
 
 
 # -- making nodes -------------------------------------------------------------------------------
@@ -454,6 +536,8 @@ def backward(root: Value) -> None:
 
     On any error, or Ctrl-C, every ``.grad`` is left as it was before the call.
     """
+    if _on_read is not None:
+        _on_read(root, "backward()")
     order = reverse_topological(root)
     before = [v.grad for v in order]
     node = root

@@ -1,21 +1,26 @@
 """This engine against micrograd, same driver code, one process, alternating runs.
 
-    .venv/bin/python benchmarks/vs_micrograd.py [--rounds N]
+    .venv/bin/python benchmarks/vs_micrograd.py [--rounds N] [--steps K]
 
 Prints, for each engine: the time of one forward+backward+SGD step of a 2-16-16-1 ReLU MLP
-over 100 samples with two drivers (each step followed by ``gc.collect()``, counted in that
-engine's time, so the cycles micrograd's closures leave behind are paid for by micrograd),
-the bytes per graph node of that step's graph (tracemalloc), and backward over a
-1,000,000-node chain. The drivers:
+over 100 samples with three drivers, the bytes per graph node of that step's graph
+(tracemalloc), and backward over a 1,000,000-node chain.  A timed run is K steps of one
+engine, with the garbage collector running as it does for a user, then a final
+``gc.collect()``, all counted in that engine's time (so the cycles micrograd's closures leave
+behind are paid for by micrograd); the engines take turns, run after run.  The drivers:
 
 * squared error: Σ (net(x) − y)², Values almost everywhere;
 * hinge + chain: a per-sample hinge loss (1 + −y·s).relu() and then a chain
-  x = x·1.0001 + 0.0, where plain numbers meet Values at almost every operation.
+  x = x·1.0001 + 0.0, where plain numbers meet Values at almost every operation;
+* hinge (the moons-style step of compiled mode): the mean of the per-sample hinge losses,
+  also run compiled (``autograd.compile`` of one sample's loss, ``map`` over the 100
+  samples), with the time to trace and generate the code for one sample.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import itertools
 import random
@@ -28,6 +33,7 @@ from typing import Any
 
 from micrograd.engine import Value as MicrogradValue
 
+import autograd
 from autograd import Value as OurValue
 
 ENGINES: dict[str, Any] = {"backprop-demystified": OurValue, "micrograd": MicrogradValue}
@@ -74,7 +80,18 @@ def hinge_loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) 
     return loss
 
 
-DRIVERS = {"squared error": loss_of, "hinge + chain": hinge_loss_of}
+def sample_hinge(net: MLP, x: list[Any], y: Any) -> Any:
+    """One sample's hinge loss: the moons-style step averages it over the samples."""
+    return (1 + -y * net(x)).relu()
+
+
+def mean_hinge_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
+    """The mean of the per-sample hinge losses, built as one graph (eager, micrograd)."""
+    return sum((sample_hinge(net, x, y) for x, y in zip(xs, ys)), value(0.0)) * (1.0 / len(xs))
+
+
+DRIVERS = {"squared error": loss_of, "hinge + chain": hinge_loss_of, "hinge": mean_hinge_of}
+COMPILED = "compiled"  # autograd.compile: measured on the "hinge" driver
 
 
 def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float], loss_fn: Any) -> float:
@@ -87,12 +104,39 @@ def step(net: MLP, value: Any, xs: list[list[float]], ys: list[float], loss_fn: 
     return float(loss.data)
 
 
-def timed(fn: Callable[[], object]) -> float:
-    """Seconds for fn() plus the garbage collection of what it left behind."""
+def compiled_step(
+    net: MLP, fast: autograd.Compiled, xs: list[list[float]], ys: list[float]
+) -> float:
+    """The "hinge" step compiled: each sample's loss and gradient by the generated code."""
+    for p in net.params:
+        p.grad = 0.0
+    losses = fast.map(xs, ys, scale=1.0 / len(xs))
+    for p in net.params:
+        p.data -= 0.01 * p.grad
+    return sum(losses) / len(losses)
+
+
+def trace_seconds(net: MLP, xs: list[list[float]], ys: list[float]) -> float:
+    """Tracing one sample and generating, compiling and running its code, in seconds."""
     start = time.perf_counter()
-    fn()
+    fast = autograd.compile(lambda x, y: sample_hinge(net, x, y), net.params)
+    fast(xs[0], ys[0])
+    seconds = time.perf_counter() - start
+    for p in net.params:
+        p.grad = 0.0
+    return seconds
+
+
+def timed(fn: Callable[[], object], steps: int) -> tuple[float, float]:
+    """Seconds per call for ``steps`` calls of fn() and a final gc.collect(), and the share of
+    that collection (which walks the whole heap of this process, whatever fn left)."""
+    start = time.perf_counter()
+    for _ in range(steps):
+        fn()
+    middle = time.perf_counter()
     gc.collect()
-    return time.perf_counter() - start
+    end = time.perf_counter()
+    return (end - start) / steps, (end - middle) / steps
 
 
 def count_nodes(root: Any) -> int:
@@ -139,7 +183,8 @@ def chain_backward(value: Any) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="timed steps per engine")
+    parser.add_argument("--rounds", type=int, default=5, help="timed runs per engine")
+    parser.add_argument("--steps", type=int, default=4, help="steps in a timed run")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}; MLP {'-'.join(map(str, SIZES))}, {SAMPLES} samples")
 
@@ -149,22 +194,51 @@ def main() -> None:
         net = MLP(value, SIZES, rng)
         xs, ys = make_data(rng)
         setups[name] = (net, value, xs, ys)
-    times = {(driver, name): [] for driver in DRIVERS for name in ENGINES}
-    for _ in range(args.rounds):  # alternate, so drift in machine load hits both alike
+    rng = random.Random(0)
+    compiled_net = MLP(OurValue, SIZES, rng)
+    compiled_xs, compiled_ys = make_data(rng)
+    traces = [trace_seconds(compiled_net, compiled_xs, compiled_ys) for _ in range(5)]
+    fast = autograd.compile(lambda x, y: sample_hinge(compiled_net, x, y), compiled_net.params)
+    fast(compiled_xs[0], compiled_ys[0])
+
+    times: dict[tuple[str, str], list[float]] = {
+        (driver, name): [] for driver in DRIVERS for name in [*ENGINES, COMPILED]
+    }
+    collections: dict[tuple[str, str], list[float]] = {key: [] for key in times}
+    steps: dict[str, Callable[[], float]] = {}
+    for _ in range(args.rounds):  # alternate, so drift in machine load hits all alike
         for driver, loss_fn in DRIVERS.items():
             for name, (net, value, xs, ys) in setups.items():
-                times[driver, name].append(
-                    timed(lambda: step(net, value, xs, ys, loss_fn))  # noqa: B023
+                steps[name] = functools.partial(step, net, value, xs, ys, loss_fn)
+            if driver == "hinge":
+                steps[COMPILED] = functools.partial(
+                    compiled_step, compiled_net, fast, compiled_xs, compiled_ys
                 )
+            for name, run in steps.items():
+                per_step, collect = timed(run, args.steps)
+                times[driver, name].append(per_step)
+                collections[driver, name].append(collect)
+            steps.clear()
 
     ours, theirs = "backprop-demystified", "micrograd"
     for driver in DRIVERS:
-        t_ours = statistics.median(times[driver, ours])
         t_theirs = statistics.median(times[driver, theirs])
-        print(f"\nMLP forward+backward+SGD step, {driver} (median, gc included):")
-        print(f"  {ours:<22} {t_ours * 1e3:8.1f} ms")
-        print(f"  {theirs:<22} {t_theirs * 1e3:8.1f} ms")
-        print(f"  speed-up: {t_theirs / t_ours:.1f}x")
+        print(f"\nMLP forward+backward+SGD step, {driver} (median; in it, the final collection):")
+        names = [ours, COMPILED, theirs] if driver == "hinge" else [ours, theirs]
+        for name in names:
+            t = statistics.median(times[driver, name])
+            c = statistics.median(collections[driver, name])
+            label = f"{ours}, compiled" if name == COMPILED else name
+            versus = "" if name == theirs else f"  {t_theirs / t:6.1f}x micrograd"
+            print(f"  {label:<32} {t * 1e3:8.2f} ms  ({c * 1e3:6.2f} ms){versus}")
+    print(
+        f"  (the final gc.collect() walks the whole heap of this process, whatever the engine "
+        f"left; shared by the {args.steps} steps of a run)"
+    )
+    print(
+        f"\nCompiled mode: trace one sample, generate and compile its code: "
+        f"{statistics.median(traces) * 1e3:.0f} ms (median of {len(traces)})"
+    )
 
     b_ours, b_theirs = bytes_per_node(OurValue), bytes_per_node(MicrogradValue)
     print("\nMemory per graph node (tracemalloc, that step's graph):")

@@ -216,3 +216,52 @@ def test_relu_and_abs_derivatives_at_zero_follow_the_documented_convention():
     b.abs().backward()
     assert b.grad == 0.0  # as in PyTorch, and the central difference (|h| − |−h|)/2h there
     assert numerical_grad(lambda v: abs(v[0]), [0.0]) == [0.0]
+
+
+# -- a Value as a plain number for Python (issue 12): reads .data, no gradient flows -----------
+
+
+def test_float_format_and_bool_read_the_data():
+    v = Value(2.5) * 1.0
+    assert float(v) == 2.5 and type(float(v)) is float
+    assert f"{v:.3f}" == "2.500" and f"{v:+.1e}" == "+2.5e+00"
+    assert f"{v}" == str(v) == repr(v)  # no spec: the Value itself, as Python's default
+    assert math.exp(Value(1.0)) == math.e  # math functions take it through float()
+    assert bool(Value(0.5)) is True and bool(Value(0.0)) is False and not Value(-0.0)
+
+
+def test_comparisons_give_plain_bools_from_the_data():
+    a, b = Value(1.0), Value(2.0)
+    assert (a < b, a <= b, a > b, a >= b) == (True, True, False, False)
+    assert (a > 0.5, 0.5 < a, a >= 1, 2 <= a) == (True, True, True, False)
+    assert type(a < b) is bool
+    assert a <= Value(1.0) and a >= Value(1.0)
+    assert np.float64(0.5) < a
+
+
+def test_max_min_sorted_pick_values_by_data_and_gradient_reaches_only_the_winner():
+    xs = [Value(x) for x in (0.3, -1.0, 2.0, 0.7)]
+    assert max(xs) is xs[2] and min(xs) is xs[1]
+    assert [v.data for v in sorted(xs)] == [-1.0, 0.3, 0.7, 2.0]
+    (max(xs) * 3.0).backward()
+    assert [v.grad for v in xs] == [0.0, 0.0, 3.0, 0.0]
+
+
+def test_equality_and_hash_stay_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert a != b and a == a and a != 1.0
+    assert len({a: 1, b: 2}) == 2 and hash(a) != hash(b)
+
+
+@pytest.mark.parametrize("bad", ["1", None, [1.0], 1j])
+def test_comparing_with_a_non_number_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="not supported"):
+        _ = Value(1.0) < bad
+
+
+def test_comparisons_are_not_part_of_the_graph():
+    x = Value(0.5)
+    y = x * 2.0
+    assert isinstance(y > 0.5, bool)
+    y.backward()
+    assert x.grad == 2.0 and y.inputs[0] is x
