@@ -11,11 +11,12 @@ drawings and the ``nn`` activations all read this table.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import re
 from typing import Any
 
-from .numbers import real
+from .numbers import describe, real
 from .primitive import Primitive, primitive, protect
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "div",
     "exp",
     "log",
+    "logsumexp",
     "mul",
     "neg",
     "pow_",
@@ -33,6 +35,7 @@ __all__ = [
     "sigmoid",
     "sign",
     "sin",
+    "softplus",
     "sqrt",
     "step",
     "sub",
@@ -56,6 +59,12 @@ def _pow(a: float, b: float) -> float:
     if a <= 0.0:
         raise ValueError("a Value exponent needs a positive base (∂aᵇ/∂b = aᵇ·ln a)")
     return math.pow(a, b)
+
+
+def _softplus(a: float) -> float:
+    # ln(1 + eᵃ) = max(a, 0) + ln(1 + e^−|a|): e^−|a| ≤ 1 never overflows, and log1p keeps the
+    # digits of a tiny e^−|a| that 1 + e^−|a| would round away.
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
 def _sigmoid(a: float) -> float:
@@ -91,9 +100,10 @@ relu = primitive("relu", lambda a: a if a > 0.0 else 0.0, lambda a, out: (step(a
 abs_ = primitive("abs", math.fabs, lambda a, out: (sign(a),), "|x|")
 sin = primitive("sin", math.sin, lambda a, out: (cos(a),), "sin")
 cos = primitive("cos", math.cos, lambda a, out: (-sin(a),), "cos")
+softplus = primitive("softplus", _softplus, lambda a, out: (sigmoid(a),), "softplus")
 
 protect(step, sign, add, sub, mul, div, pow_, neg, exp, log, sqrt, tanh, sigmoid, relu, abs_)
-protect(sin, cos)
+protect(sin, cos, softplus)
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 POWERS: dict[float, Primitive] = {}  # exponent → primitive; read by Value's ** as well
@@ -135,4 +145,45 @@ def _make_power(c: float) -> Primitive:
     symbol = "x" + exponent.translate(_SUPERSCRIPT) if integer else "x^" + exponent
     op = Primitive(f"**{exponent}", forward, local_grads, symbol, 1, f"{{0}} ** {c!r}")
     op._pickle = (power, (c,))
+    return op
+
+
+LOGSUMEXPS: dict[int, Primitive] = {}  # number of inputs → primitive
+
+
+def logsumexp(n: int) -> Primitive:
+    """ln Σᵢ e^zᵢ of n inputs: one primitive per n, named ``logsumexp_2``, ``logsumexp_3``, ….
+
+    The forward shifts by m = maxᵢ zᵢ, m + ln Σᵢ e^(zᵢ − m), so no e^z overflows and the sum is
+    at least 1 (no log of 0) at any finite input.  The rule is the softmax, ∂out/∂zᵢ = e^(zᵢ − out),
+    whose exponents are ≤ 0: exact at ±1000, and differentiable again (``create_graph``).
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"logsumexp needs a number of inputs (an int ≥ 1), got {describe(n)}")
+    if n < 1:
+        raise ValueError(f"logsumexp needs at least one input, got n = {n}")
+    n = int(n)
+    op = LOGSUMEXPS.get(n)
+    if op is None:
+        op = _make_logsumexp(n)
+        if len(LOGSUMEXPS) < POWERS_KEPT:
+            LOGSUMEXPS[n] = op
+    return op
+
+
+def _logsumexp(*zs: float) -> float:
+    m = max(zs)
+    return m + math.log(math.fsum([math.exp(z - m) for z in zs]))
+
+
+def _softmax_weights(*args: Any) -> tuple[Any, ...]:
+    out = args[-1]
+    return tuple(exp(z - out) for z in args[:-1])
+
+
+def _make_logsumexp(n: int) -> Primitive:
+    template = "logsumexp(" + ", ".join(f"{{{k}}}" for k in range(n)) + ")"
+    op = Primitive(f"logsumexp_{n}", _logsumexp, _softmax_weights, "log Σ exp", n, template)
+    op._pickle = (logsumexp, (n,))
+    protect(op)
     return op
