@@ -1,11 +1,11 @@
 """Neural networks from autograd ``Value``s: the blog's 3-2-2 sigmoid network and beyond.
 
 import nn
-net = nn.Network([3, 2, 2], activation="sigmoid", bias=False)
+net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0)   # the blog's network
 loss = nn.mse(net([0.5, -0.2, 0.1]), [1.0, 0.0])   # Σᵢ (xᵢ⁽³⁾ − yᵢ)²
 loss.backward()
 net.grad_matrices()                                 # [∇W⁽¹⁾ (2×3), ∇W⁽²⁾ (2×2)]
-nn.backprop_deltas(net, [0.5, -0.2, 0.1], [1.0, 0.0])           # the same, by the δ formulas
+nn.backprop(net, [0.5, -0.2, 0.1], [1.0, 0.0]).weight_grads     # the same, by the δ formulas
 nn.numerical_grad_matrices(net, [0.5, -0.2, 0.1], [1.0, 0.0])   # and by finite differences
 """
 
@@ -18,7 +18,7 @@ from .backprop import (
     numerical_grad_matrices,
 )
 from .data import toy_task
-from .losses import mse
+from .losses import binary_cross_entropy, cross_entropy, log_softmax, mse, softmax
 from .module import Layer, Module, Network, Neuron
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .optim import SGD, Adam, Optimizer
@@ -38,10 +38,14 @@ __all__ = [
     "backprop",
     "backprop_deltas",
     "bias_label",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "log_softmax",
     "mse",
     "neuron_label",
     "numerical_grad_matrices",
     "preactivation_label",
+    "softmax",
     "superscript",
     "toy_task",
     "train",
