@@ -19,13 +19,16 @@ from .backprop import (
 )
 from .data import toy_task
 from .losses import binary_cross_entropy, cross_entropy, log_softmax, mse, softmax
-from .module import Layer, Module, Network, Neuron
+from .module import MLP, Layer, Module, Network, Neuron
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .optim import SGD, Adam, Optimizer
 from .train import train
+from .validate import MAX_PARAMETERS
 
 __all__ = [
     "ACTIVATIONS",
+    "MAX_PARAMETERS",
+    "MLP",
     "SGD",
     "Adam",
     "Backprop",
