@@ -11,6 +11,7 @@ nn.numerical_grad_matrices(net, [0.5, -0.2, 0.1], [1.0, 0.0])   # and by finite 
 
 from .activations import ACTIVATIONS
 from .backprop import (
+    LOSSES,
     Backprop,
     autograd_grad_matrices,
     backprop,
@@ -27,6 +28,7 @@ from .validate import MAX_PARAMETERS
 
 __all__ = [
     "ACTIVATIONS",
+    "LOSSES",
     "MAX_PARAMETERS",
     "MLP",
     "SGD",
