@@ -35,7 +35,6 @@ __all__ = [
     "sigmoid",
     "sign",
     "sin",
-    "softplus",
     "sqrt",
     "step",
     "sub",
@@ -59,12 +58,6 @@ def _pow(a: float, b: float) -> float:
     if a <= 0.0:
         raise ValueError("a Value exponent needs a positive base (∂aᵇ/∂b = aᵇ·ln a)")
     return math.pow(a, b)
-
-
-def _softplus(a: float) -> float:
-    # ln(1 + eᵃ) = max(a, 0) + ln(1 + e^−|a|): e^−|a| ≤ 1 never overflows, and log1p keeps the
-    # digits of a tiny e^−|a| that 1 + e^−|a| would round away.
-    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
 def _sigmoid(a: float) -> float:
@@ -100,10 +93,9 @@ relu = primitive("relu", lambda a: a if a > 0.0 else 0.0, lambda a, out: (step(a
 abs_ = primitive("abs", math.fabs, lambda a, out: (sign(a),), "|x|")
 sin = primitive("sin", math.sin, lambda a, out: (cos(a),), "sin")
 cos = primitive("cos", math.cos, lambda a, out: (-sin(a),), "cos")
-softplus = primitive("softplus", _softplus, lambda a, out: (sigmoid(a),), "softplus")
 
 protect(step, sign, add, sub, mul, div, pow_, neg, exp, log, sqrt, tanh, sigmoid, relu, abs_)
-protect(sin, cos, softplus)
+protect(sin, cos)
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 POWERS: dict[float, Primitive] = {}  # exponent → primitive; read by Value's ** as well
@@ -154,9 +146,11 @@ LOGSUMEXPS: dict[int, Primitive] = {}  # number of inputs → primitive
 def logsumexp(n: int) -> Primitive:
     """ln Σᵢ e^zᵢ of n inputs: one primitive per n, named ``logsumexp_2``, ``logsumexp_3``, ….
 
-    The forward shifts by m = maxᵢ zᵢ, m + ln Σᵢ e^(zᵢ − m), so no e^z overflows and the sum is
-    at least 1 (no log of 0) at any finite input.  The rule is the softmax, ∂out/∂zᵢ = e^(zᵢ − out),
-    whose exponents are ≤ 0: exact at ±1000, and differentiable again (``create_graph``).
+    The forward shifts by m = maxₖ zₖ: m + ln(1 + Σᵢ≠ₖ e^(zᵢ − m)), so no e^z overflows, the log
+    is never of 0 at a finite input, and log1p keeps the digits of a small sum (softplus(z) =
+    ln(1 + eᶻ) = logsumexp(2)(z, 0) is accurate for z → −∞ too).  The rule is the softmax,
+    ∂out/∂zᵢ = e^(zᵢ − out), whose exponents are ≤ 0: no overflow at ±1000, and differentiable
+    again (``create_graph``).
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"logsumexp needs a number of inputs (an int ≥ 1), got {describe(n)}")
@@ -172,8 +166,9 @@ def logsumexp(n: int) -> Primitive:
 
 
 def _logsumexp(*zs: float) -> float:
-    m = max(zs)
-    return m + math.log(math.fsum([math.exp(z - m) for z in zs]))
+    k = max(range(len(zs)), key=zs.__getitem__)
+    m = zs[k]
+    return m + math.log1p(math.fsum([math.exp(z - m) for i, z in enumerate(zs) if i != k]))
 
 
 def _softmax_weights(*args: Any) -> tuple[Any, ...]:

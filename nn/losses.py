@@ -1,9 +1,9 @@
 """Loss functions: the blog's MSE, and the cross-entropies a classifier needs.
 
-The cross-entropies are built from two primitives of the op table, softplus(z) = ln(1 + eᶻ) and
-logsumexp(z₁, …, zₙ) = ln Σᵢ e^zᵢ, whose forwards never overflow and never take the log of 0 at
-a finite input, and whose derivatives (σ(z) and the softmax) are exact at ±1000.  They read no
-``.data``: every decision is made from the shapes of the inputs, never from their values.
+The cross-entropies are built from one family of primitives of the op table,
+logsumexp(z₁, …, zₙ) = ln Σᵢ e^zᵢ, whose forward never overflows and never takes the log of 0
+at a finite input, and whose derivative, the softmax, stays finite and exact at ±1000.  They
+read no ``.data``: every decision is made from the shapes of the inputs, never their values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import Value, log
-from autograd.ops import logsumexp, softplus
+from autograd.ops import logsumexp
 
 from .notation import subscript
 from .validate import (
@@ -98,7 +98,8 @@ def binary_cross_entropy(
     """−Σᵢ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)]: one yes/no question per output, yᵢ ∈ [0, 1].
 
     With ``logits=True``, ``pred`` holds zᵢ with pᵢ = σ(zᵢ), and each term is computed as
-    softplus(zᵢ) − yᵢzᵢ: stable for any finite zᵢ, with ∂/∂zᵢ = σ(zᵢ) − yᵢ.  Prefer it for
+    ln(1 + e^zᵢ) − yᵢzᵢ = logsumexp(zᵢ, 0) − yᵢzᵢ (the cross-entropy of the two logits zᵢ and
+    0): stable for any finite zᵢ, with ∂/∂zᵢ = σ(zᵢ) − yᵢ.  Prefer it for
     training: a saturated sigmoid rounds pᵢ to exactly 0 or 1, where ln 0 is undefined, so with
     ``logits=False`` (probabilities) such a pᵢ is refused.  ``reduction`` as for :func:`mse`;
     the result is labelled "BCE".
@@ -113,7 +114,8 @@ def binary_cross_entropy(
         y if isinstance(y, Value) else Value(y, f"y{subscript(i)}") for i, y in enumerate(given, 1)
     ]
     if logits:
-        terms = [softplus(z) - z * y for z, y in zip(ps, ys)]
+        softplus = logsumexp(2)  # ln(1 + eᶻ) = ln(eᶻ + e⁰)
+        terms = [softplus(z, 0.0) - z * y for z, y in zip(ps, ys)]
     else:
         terms = []
         for i, (p, y) in enumerate(zip(ps, ys)):
