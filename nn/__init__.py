@@ -19,11 +19,12 @@ from .backprop import (
     numerical_grad_matrices,
 )
 from .data import toy_task
+from .feedback import TrainingWarning
 from .losses import binary_cross_entropy, cross_entropy, log_softmax, mse, softmax
 from .module import MLP, Layer, Module, Network, Neuron
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .optim import SGD, Adam, Optimizer
-from .train import train
+from .train import History, train
 from .validate import MAX_PARAMETERS
 
 __all__ = [
@@ -34,11 +35,13 @@ __all__ = [
     "SGD",
     "Adam",
     "Backprop",
+    "History",
     "Layer",
     "Module",
     "Network",
     "Neuron",
     "Optimizer",
+    "TrainingWarning",
     "autograd_grad_matrices",
     "backprop",
     "backprop_deltas",

@@ -1,29 +1,66 @@
-"""``train``: epochs of gradient steps over a small data set, with a tqdm progress bar."""
+"""``train``: epochs of gradient steps over a small data set, with a progress bar and feedback.
+
+Ctrl-C stops training at a step boundary: the weights are those after the last complete
+optimizer step, never half of one, and ``train`` returns the history so far, marked
+``interrupted``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
+import numbers
 import random
-import time
-from collections.abc import Callable, Iterable
+import signal
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from types import FrameType
+from typing import Any
 
 from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
 from autograd import Value
 
+from .feedback import Feedback, TrainingWarning
 from .losses import mse
 from .module import Network
 from .optim import SGD, Optimizer
-from .validate import as_list, check_positive_int, check_vector, describe
+from .validate import (
+    as_list,
+    check_positive_int,
+    check_seed,
+    check_vector,
+    describe,
+    real,
+    short,
+    unordered,
+)
 
-__all__ = ["train"]
+__all__ = ["History", "train"]
 
-Loss = Callable[[list[Value], list[float]], Value]
+Loss = Callable[[Any, Any], Value]
+
+
+class History(list[float]):
+    """The mean loss of every complete epoch, as a list, and how the run ended.
+
+    ``interrupted`` is True when Ctrl-C stopped training; ``steps`` counts the optimizer steps
+    taken (the weights are those after the last of them).
+    """
+
+    __slots__ = ("interrupted", "steps")
+
+    def __init__(self, losses: Iterable[float] = ()) -> None:
+        super().__init__(losses)
+        self.interrupted = False
+        self.steps = 0
 
 
 def train(
-    net: Network,
+    model: Any,
     xs: Iterable[Iterable[float]],
-    ys: Iterable[Iterable[float]],
+    ys: Iterable[Iterable[float] | int],
     epochs: int = 100,
     optimizer: Optimizer | float | None = None,
     *,
@@ -33,66 +70,176 @@ def train(
     shuffle: bool = False,
     seed: int | None = None,
     progress: bool = True,
-) -> list[float]:
-    """Train ``net`` on inputs ``xs`` and targets ``ys``; return the mean loss of every epoch.
+) -> History:
+    """Train ``model`` on inputs ``xs`` and targets ``ys``; return the mean loss of every epoch.
 
-    Each step: zero the grads, L = mean of ``loss(net(x), y)`` over a batch, ``L.backward()``,
-    ``optimizer.step()``. ``batch_size=None`` steps after every sample (plain SGD); ``optimizer``
-    is an Optimizer or a learning rate for SGD (``lr=`` works too; default SGD with η = 0.1).
-    ``shuffle`` reorders the samples every epoch, reproducibly with ``seed``. ``xs`` and ``ys``
-    are lists of samples (or 2-D numpy arrays, one sample per row). The progress bar shows the
-    mean loss of the epoch so far, updated as steps complete; ``progress=False`` silences it.
+    ``model`` is an nn.Network, or anything with ``parameters()`` (its Values) and a call
+    ``model(x)`` whose result ``loss`` accepts.  Each step: zero the grads, L = mean of
+    ``loss(model(x), y)`` over a batch, ``L.backward()``, ``optimizer.step()``.
+    ``batch_size=None`` steps after every sample (plain SGD); ``optimizer`` is an Optimizer or
+    a learning rate for SGD (``lr=`` works too; default SGD with η = 0.1).  ``shuffle``
+    reorders the samples every epoch, reproducibly with ``seed``.  ``xs`` and ``ys`` are lists
+    of samples (or 2-D numpy arrays, one sample per row); a target is a list of numbers, or a
+    class index for ``loss=nn.cross_entropy``.
+
+    The progress bar (``progress=False`` silences it) shows the last complete epoch's mean loss.
+    A :class:`TrainingWarning` says, once per run, when the loss stops being finite, rises for
+    several epochs, or stalls with most sigmoid units saturated.  Ctrl-C stops at a step
+    boundary, prints where, and returns the history so far with ``interrupted`` set.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"train needs an nn.Network, got {describe(net)}")
-    data = _check_data(net, xs, ys)
+    _check_model(model)
+    data = _check_data(model, xs, ys)
     epochs = check_positive_int(epochs, "epochs")
     batch = 1 if batch_size is None else check_positive_int(batch_size, "batch_size")
-    opt = _optimizer(net, optimizer, lr)
+    opt = _optimizer(model, optimizer, lr)
     if not callable(loss):
         raise TypeError(
             f"loss must be a function (prediction, target) -> Value, got {describe(loss)}"
         )
-    rng = random.Random(seed)
+    for flag, value in (("shuffle", shuffle), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{flag} must be True or False, got {describe(value)}")
+    rng = random.Random(check_seed(seed))
+    name = _name(loss)
+    feedback = Feedback(model, [x for x, _ in data], name)
     order = list(range(len(data)))
-    history: list[float] = []
-    bar = tqdm(range(epochs), desc="train", unit="epoch", disable=not progress)
-    shown = time.monotonic()
+    steps_per_epoch = -(-len(order) // batch)
+    history = History()
+    bar = tqdm(total=epochs, desc="train", unit="epoch", disable=not progress)
+    epoch = done = 0
     try:
-        for _ in bar:
-            if shuffle:
-                rng.shuffle(order)
-            total = 0.0
-            for start in range(0, len(order), batch):
-                chunk = order[start : start + batch]
-                opt.zero_grad()
-                losses = [loss(net(data[k][0]), data[k][1]) for k in chunk]
-                batch_loss = (
-                    losses[0] if len(losses) == 1 else sum(losses[1:], losses[0]) / len(losses)
-                )
-                if not isinstance(batch_loss, Value):
-                    raise TypeError(f"loss must return a Value, got {describe(batch_loss)}")
-                batch_loss.backward()
-                opt.step()
-                total += sum(v.data for v in losses)
-                if progress:  # the running mean; redrawn at most twice a second mid-epoch
-                    bar.set_postfix(loss=f"{total / (start + len(chunk)):.4g}", refresh=False)
-                    if time.monotonic() - shown >= 0.5:
-                        bar.refresh()
-                        shown = time.monotonic()
-            history.append(total / len(order))
+        with _step_boundaries() as boundary:
+            for epoch in range(1, epochs + 1):  # noqa: B007  (read after an interrupt)
+                if shuffle:
+                    rng.shuffle(order)
+                total, done = 0.0, 0
+                for start in range(0, len(order), batch):
+                    opt.zero_grad()
+                    batch_total = loss_and_gradient(
+                        model, loss, [data[k] for k in order[start : start + batch]]
+                    )
+                    with boundary:  # Ctrl-C here waits until the step and its bookkeeping end
+                        opt.step()
+                        history.steps += 1
+                        done += 1
+                        total += batch_total
+                        if done == steps_per_epoch:
+                            history.append(total / len(order))
+                for message in feedback.epoch_done(history):
+                    bar.clear()  # the warning on a line of its own; the bar redraws below it
+                    warnings.warn(message, TrainingWarning, stacklevel=2)
+                bar.set_postfix_str(f"mean {name}={history[-1]:.4g}", refresh=False)
+                bar.update()
+    except KeyboardInterrupt:
+        history.interrupted = True
+    except OverflowError as exc:
+        raise _stopped(exc, epoch, epochs, done, steps_per_epoch) from exc
     finally:
         bar.close()
+    if history.interrupted:
+        print(
+            f"train: interrupted (Ctrl-C) in epoch {epoch} of {epochs}, after {done} of its "
+            f"{steps_per_epoch} steps; the weights are those after the last complete step "
+            f"({history.steps} in all); returning the mean losses of the {len(history)} "
+            "complete epochs"
+        )
     return history
 
 
-def _check_data(net: Network, xs: object, ys: object) -> list[tuple[list[float], list[float]]]:
+def loss_and_gradient(model: Any, loss: Loss, samples: list[tuple[Any, Any]]) -> float:
+    """One batch: adds ∂L/∂p to every parameter's ``.grad`` for L, the mean of
+    ``loss(model(x), y)`` over ``samples``, and returns the sum of those losses."""
+    losses = [_sample_loss(model, loss, x, y) for x, y in samples]
+    mean = losses[0] if len(losses) == 1 else sum(losses[1:], losses[0]) / len(losses)
+    mean.backward()
+    return math.fsum(v.data for v in losses)
+
+
+def _sample_loss(model: Any, loss: Loss, x: Any, y: Any) -> Value:
+    value = loss(model(x), y)
+    if not isinstance(value, Value):
+        raise TypeError(
+            f"loss must return a Value computed from the prediction, so that it can be "
+            f"differentiated; {_name(loss)}(prediction, target) returned {describe(value)}"
+        )
+    return value
+
+
+def _name(loss: Loss) -> str:
+    name = getattr(loss, "__name__", "")
+    return name if isinstance(name, str) and name.isidentifier() else "loss"
+
+
+def _stopped(exc: OverflowError, epoch: int, epochs: int, done: int, steps: int) -> OverflowError:
+    """``exc`` restated with where training stopped (same type, so handlers still match)."""
+    hint = "" if "lr" in str(exc) else " (learning rate too large?)"
+    message = (
+        f"training stopped in epoch {epoch} of {epochs}, after {done} of its {steps} steps (the "
+        f"weights are those after the last complete step): {exc}{hint}"
+    )
+    try:
+        return type(exc)(message)
+    except TypeError:  # an OverflowError subclass with other constructor arguments
+        return exc
+
+
+class _StepBoundary:
+    """Ctrl-C during training: raised at once, except inside ``with boundary:`` (an optimizer
+    step and its bookkeeping), which first runs to its end; KeyboardInterrupt is raised then."""
+
+    def __init__(self) -> None:
+        self.previous: Any = None
+        self.inside = False
+        self.pending = False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.inside:
+            self.pending = True
+        else:
+            self.previous(signum, frame)
+
+    def __enter__(self) -> None:
+        self.inside = True
+
+    def __exit__(self, kind: object, exc: object, traceback: object) -> None:
+        self.inside = False
+        if self.pending and kind is None:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _step_boundaries() -> Iterator[_StepBoundary]:
+    """A :class:`_StepBoundary` that receives SIGINT for the duration, in the main thread (the
+    only one Ctrl-C reaches) unless SIGINT is ignored or left to the operating system."""
+    boundary = _StepBoundary()
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield boundary
+        return
+    boundary.previous = previous
+    signal.signal(signal.SIGINT, boundary.handle)
+    try:
+        yield boundary
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _check_model(model: object) -> None:
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(
+            "train needs a model: an nn.Network, or anything with parameters() and a call "
+            f"model(x), got {describe(model)}"
+        )
+
+
+def _check_data(model: object, xs: object, ys: object) -> list[tuple[list[Any], Any]]:
     """Every sample checked up front, so a bad one cannot stop training half way."""
     inputs, targets = as_list(xs), as_list(ys)
     for name, v, given in (("xs", inputs, xs), ("ys", targets, ys)):
         if v is None:
             raise TypeError(
-                f"{name} must be a list of samples (lists of numbers), got {describe(given)}"
+                f"{name} must be a list of samples (lists of numbers), got {unordered(given)}"
             )
     assert inputs is not None and targets is not None
     if not inputs:
@@ -102,34 +249,63 @@ def _check_data(net: Network, xs: object, ys: object) -> list[tuple[list[float],
             f"xs and ys must have the same length, got {len(inputs)} inputs and "
             f"{len(targets)} targets"
         )
-    n_in, n_out = net.sizes[0], net.sizes[-1]
+    if not isinstance(model, Network):  # its own shapes and loss: checked as numbers only
+        return [
+            (_numbers(x, f"xs[{k}]"), _numbers(y, f"ys[{k}]"))
+            for k, (x, y) in enumerate(zip(inputs, targets))
+        ]
+    n_in, n_out = model.sizes[0], model.sizes[-1]
     return [
-        (check_vector(x, n_in, f"xs[{k}]"), check_vector(y, n_out, f"ys[{k}]"))
+        (check_vector(x, n_in, f"xs[{k}]"), _target(y, n_out, f"ys[{k}]"))
         for k, (x, y) in enumerate(zip(inputs, targets))
     ]
 
 
-def _optimizer(net: Network, optimizer: object, lr: object) -> Optimizer:
+def _numbers(v: object, what: str) -> Any:
+    """A number (as given), or a list of numbers (checked), for a model of unknown shape."""
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+        return real(v, what) if not isinstance(v, numbers.Integral) else int(v)
+    items = as_list(v)
+    if items is None:
+        raise TypeError(f"{what} must be a number or a list, got {unordered(v)}")
+    return check_vector(items, len(items), what)
+
+
+def _target(y: object, n_out: int, what: str) -> Any:
+    """A list of ``n_out`` numbers, or a class index (an int, 0 … n_out − 1)."""
+    if isinstance(y, numbers.Integral) and not isinstance(y, bool):
+        k = int(y)
+        if not 0 <= k < n_out:
+            raise ValueError(
+                f"{what} is the class index {k}, out of range (0 … {n_out - 1} for {n_out} outputs)"
+            )
+        return k
+    return check_vector(y, n_out, what)
+
+
+def _optimizer(model: Any, optimizer: object, lr: object) -> Optimizer:
+    params = model.parameters()
     if isinstance(optimizer, Optimizer):
         if lr is not None:
             raise ValueError(
                 "give either an optimizer or lr, not both (the optimizer has its own lr)"
             )
-        mine = {id(p) for p in net.parameters()}
+        mine = {id(p) for p in params}
         if any(id(p) not in mine for p in optimizer.params):
             raise ValueError(
-                "the optimizer holds parameters that are not this network's "
-                "(was it made for another network? use Optimizer(net.parameters(), ...))"
+                "the optimizer holds parameters that are not this model's "
+                "(was it made for another model? use Optimizer(model.parameters(), ...))"
             )
         return optimizer
     if optimizer is None:
-        return SGD(net.parameters(), 0.1 if lr is None else lr)  # type: ignore[arg-type]
+        return SGD(params, 0.1 if lr is None else lr)  # type: ignore[arg-type]
     if lr is not None:
         raise ValueError(
-            f"give either an optimizer or lr, not both; got optimizer={optimizer!r} and lr={lr!r}"
+            f"give either an optimizer or lr, not both; got optimizer={short(optimizer)} and "
+            f"lr={short(lr)}"
         )
-    if isinstance(optimizer, bool) or not isinstance(optimizer, (int, float)):
+    if isinstance(optimizer, bool) or not isinstance(optimizer, numbers.Real):
         raise TypeError(
             f"optimizer must be an nn.Optimizer or a learning rate, got {describe(optimizer)}"
         )
-    return SGD(net.parameters(), optimizer)
+    return SGD(params, optimizer)  # type: ignore[arg-type]

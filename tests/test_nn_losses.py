@@ -1,4 +1,4 @@
-"""Losses against closed forms: the blog's MSE, and the cross-entropies to 500 digits, at ±1000."""
+"""Losses against closed forms: the blog's MSE, and the cross-entropies to 60 digits, at ±1000."""
 
 from __future__ import annotations
 
@@ -95,12 +95,12 @@ def test_mse_refuses_unordered_and_batched_targets() -> None:
         nn.mse([Value(0.5), Value(0.2)], [[1.0, 0.0], [0.0, 1.0]])
 
 
-# -- the cross-entropies: closed forms to 500 digits ---------------------------------------------
+# -- the cross-entropies: closed forms to 60 digits ---------------------------------------------
 
 
 def exact(f: Any) -> float:
     with localcontext() as ctx:
-        ctx.prec = 500
+        ctx.prec = 60
         return float(f())
 
 
@@ -121,7 +121,7 @@ def bce_closed_form(z: float, y: float) -> float:
 
 def softmax_closed_form(zs: list[float]) -> list[float]:
     with localcontext() as ctx:
-        ctx.prec = 500
+        ctx.prec = 60
         es = [Decimal(z).exp() for z in zs]
         return [float(e / sum(es)) for e in es]
 
@@ -129,7 +129,7 @@ def softmax_closed_form(zs: list[float]) -> list[float]:
 def cross_entropy_closed_form(zs: list[float], k: int) -> float:
     """The definition: −ln softmax(z)ₖ."""
     with localcontext() as ctx:
-        ctx.prec = 500
+        ctx.prec = 60
         es = [Decimal(z).exp() for z in zs]
         return float(-(es[k] / sum(es)).ln())
 
@@ -138,7 +138,7 @@ wide = st.floats(-1000.0, 1000.0, allow_nan=False)
 probability = st.floats(0.0, 1.0, allow_nan=False)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(wide, probability), min_size=1, max_size=4))
 def test_bce_from_logits_matches_the_closed_form(pairs: list[tuple[float, float]]) -> None:
     zs = [Value(z) for z, _ in pairs]
@@ -175,6 +175,7 @@ def test_bce_from_logits_at_saturation(z: float, y: float, value: float, slope: 
     assert gradcheck(f, [v], verbose=False)
 
 
+@settings(deadline=None)
 @given(st.floats(-30.0, 30.0), probability)
 def test_bce_on_probabilities(z: float, y: float) -> None:
     p = Value(z).sigmoid()

@@ -1,7 +1,7 @@
 """The logsumexp family, and softplus, its n = 2 case with a 0: forward and derivatives against
-closed forms computed to 500 digits (decimal), finite differences, at ±1000; n ≥ 3 inputs
-through every reader of the table (backward, grad with create_graph, jvp, gradcheck, pickle,
-drawing)."""
+closed forms computed to 60 digits (decimal; 500 where ln(1 + e⁻¹⁰⁰⁰) needs them), finite
+differences, at ±1000; n ≥ 3 inputs through every reader of the table (backward, grad with
+create_graph, jvp, gradcheck, pickle, drawing)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ moderate = st.floats(-30.0, 30.0, allow_nan=False)
 
 def exact_logsumexp(zs: list[float]) -> float:
     with localcontext() as ctx:
-        ctx.prec = 500
+        ctx.prec = 60
         return float(sum(Decimal(z).exp() for z in zs).ln())
 
 
 def exact_softmax(zs: list[float]) -> list[float]:
     with localcontext() as ctx:
-        ctx.prec = 500
+        ctx.prec = 60
         es = [Decimal(z).exp() for z in zs]
         total = sum(es)
         return [float(e / total) for e in es]
@@ -41,7 +41,7 @@ def exact_softplus(x: float) -> float:
 
 def exact_sigmoid(x: float) -> float:
     with localcontext() as ctx:
-        ctx.prec = 500
+        ctx.prec = 60
         e = Decimal(x).exp()
         return float(e / (1 + e))
 
@@ -49,6 +49,7 @@ def exact_sigmoid(x: float) -> float:
 # -- softplus(z) = ln(1 + eᶻ) = logsumexp(z, 0), the binary cross-entropy's piece ---------------
 
 
+@settings(deadline=None)
 @given(wide)
 def test_softplus_and_its_derivative_match_the_closed_form(x: float) -> None:
     softplus = logsumexp(2)
@@ -81,7 +82,7 @@ def test_softplus_second_derivative_is_the_sigmoid_slope() -> None:
 # -- logsumexp -----------------------------------------------------------------------------------
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(wide, min_size=1, max_size=6))
 def test_logsumexp_and_its_gradient_match_the_closed_form(zs: list[float]) -> None:
     op = logsumexp(len(zs))
