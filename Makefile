@@ -5,7 +5,30 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
 
-.PHONY: demo test bench dot venv clean
+.PHONY: demo test bench dot venv clean plan-demo plan-test
+
+# Before installing anything, say what is about to be installed, and how (sudo asks for a
+# password): $(1) is the make target, $(2) the stamp of its extras, $(3) the extras.
+define plan
+	@plan=""; \
+	test -x $(BIN)/pip || plan="$$plan\n  - a virtual environment in $(VENV) ($(PYTHON) -m venv)"; \
+	test $(2) -nt pyproject.toml || plan="$$plan\n  - this package with its $(3) extra into \
+	$(VENV): pip install -e '.[$(3)]', from PyPI"; \
+	if ! command -v dot >/dev/null 2>&1; then \
+	    if command -v apt-get >/dev/null 2>&1; then \
+	        cmd="apt-get install graphviz"; [ "$$(id -u)" -eq 0 ] || cmd="sudo $$cmd"; \
+	    elif command -v brew >/dev/null 2>&1; then cmd="brew install graphviz"; \
+	    else cmd="not automatically here: it will say how"; fi; \
+	    plan="$$plan\n  - Graphviz, for its dot command: $$cmd"; \
+	fi; \
+	[ -z "$$plan" ] || printf '%b\n' "make $(1) first installs:$$plan"
+endef
+
+plan-demo:
+	$(call plan,demo,$(VENV)/.plot-installed,plot)
+
+plan-test:
+	$(call plan,test,$(VENV)/.dev-installed,dev)
 
 # A venv whose creation failed half-way (no ensurepip) has a python but no pip: start over.
 venv:
@@ -28,10 +51,10 @@ $(VENV)/.dev-installed: pyproject.toml | venv
 dot:
 	@bash scripts/ensure-dot.sh
 
-demo: $(VENV)/.plot-installed dot
+demo: plan-demo $(VENV)/.plot-installed dot
 	$(BIN)/backprop-demo --out $(OUT)
 
-test: $(VENV)/.dev-installed dot
+test: plan-test $(VENV)/.dev-installed dot
 	$(BIN)/ruff check autograd nn tests benchmarks
 	$(BIN)/ruff format --check autograd nn tests benchmarks
 	$(BIN)/mypy
