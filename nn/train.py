@@ -16,7 +16,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
@@ -37,9 +37,18 @@ from .validate import (
     unordered,
 )
 
-__all__ = ["History", "train"]
+__all__ = ["History", "Model", "train"]
 
 Loss = Callable[[Any, Any], Value]
+
+
+class Model(Protocol):
+    """What ``train`` trains: an nn.Network, or anything with its Values in ``parameters()``
+    and a call from one input x to the prediction that the loss compares with the target."""
+
+    def parameters(self) -> list[Value]: ...
+
+    def __call__(self, x: Any, /) -> Any: ...
 
 
 class History(list[float]):
@@ -58,7 +67,7 @@ class History(list[float]):
 
 
 def train(
-    model: Any,
+    model: Model,
     xs: Iterable[Iterable[float]],
     ys: Iterable[Iterable[float] | int],
     epochs: int = 100,
@@ -146,7 +155,7 @@ def train(
     return history
 
 
-def loss_and_gradient(model: Any, loss: Loss, samples: list[tuple[Any, Any]]) -> float:
+def loss_and_gradient(model: Model, loss: Loss, samples: list[tuple[Any, Any]]) -> float:
     """One batch: adds ∂L/∂p to every parameter's ``.grad`` for L, the mean of
     ``loss(model(x), y)`` over ``samples``, and returns the sum of those losses."""
     losses = [_sample_loss(model, loss, x, y) for x, y in samples]
@@ -155,7 +164,7 @@ def loss_and_gradient(model: Any, loss: Loss, samples: list[tuple[Any, Any]]) ->
     return math.fsum(v.data for v in losses)
 
 
-def _sample_loss(model: Any, loss: Loss, x: Any, y: Any) -> Value:
+def _sample_loss(model: Model, loss: Loss, x: Any, y: Any) -> Value:
     value = loss(model(x), y)
     if not isinstance(value, Value):
         raise TypeError(
@@ -283,7 +292,7 @@ def _target(y: object, n_out: int, what: str) -> Any:
     return check_vector(y, n_out, what)
 
 
-def _optimizer(model: Any, optimizer: object, lr: object) -> Optimizer:
+def _optimizer(model: Model, optimizer: object, lr: object) -> Optimizer:
     params = model.parameters()
     if isinstance(optimizer, Optimizer):
         if lr is not None:

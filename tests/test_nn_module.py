@@ -507,3 +507,11 @@ def test_the_size_limit_counts_weights_and_biases(monkeypatch: pytest.MonkeyPatc
     ):
         with pytest.raises(ValueError, match="more than the limit of 20"):
             call()
+
+
+def test_one_name_for_loading(tmp_path: Any) -> None:
+    assert not hasattr(nn, "load")  # nn.Network.load is the one name
+    net = nn.MLP(2, [3, 1], seed=0)
+    net.save(tmp_path / "mlp.json")
+    loaded = nn.MLP.load(tmp_path / "mlp.json")
+    assert isinstance(loaded, nn.MLP) and loaded.weight_matrices() == net.weight_matrices()
