@@ -160,7 +160,7 @@ def logsumexp(n: int) -> Primitive:
     op = LOGSUMEXPS.get(n)
     if op is None:
         op = _make_logsumexp(n)
-        if len(LOGSUMEXPS) < POWERS_KEPT:
+        if len(LOGSUMEXPS) < POWERS_KEPT:  # the same bound as for the powers
             LOGSUMEXPS[n] = op
     return op
 

@@ -97,9 +97,9 @@ class Neuron(Module):
 
     ``weights`` is the list of wⱼ (numbers or Values), or a number of inputs n: ``Neuron(3)``
     draws 3 weights uniform in ±1/√n from ``random.Random(seed)``, as Network does.  ``bias``
-    is b (a number or Value), or None for no bias (``Neuron(3, bias=0.0)`` is micrograd's
-    neuron, with its ``activation="relu"``).  ``label`` names the output (e.g. x₁⁽²⁾) and
-    ``z_label`` the weighted sum (e.g. z₁⁽²⁾).
+    is b (a number or Value), or None for no bias: ``Neuron(3, bias=0.0, activation="relu")``
+    is micrograd's neuron, but for the range of its first weights.  ``label`` names the output
+    (e.g. x₁⁽²⁾) and ``z_label`` the weighted sum (e.g. z₁⁽²⁾).
     """
 
     def __init__(
