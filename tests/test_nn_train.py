@@ -399,6 +399,15 @@ def test_an_overflow_says_where_training_stopped() -> None:
 # -- Ctrl-C: a real SIGINT, and the weights after the last complete step ------------------------
 
 
+@pytest.fixture
+def python_sigint() -> Any:
+    """SIGINT handled as Python does by default (KeyboardInterrupt), whatever the test runner
+    inherited: a process started in the background by a shell has SIGINT ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def by_hand(net: nn.Network, steps: int, lr: float, seed: int) -> list[float]:
     """``steps`` SGD steps of one XOR sample each, shuffled as train shuffles; the epoch means."""
     opt, rng, order = nn.SGD(net.parameters(), lr), random.Random(seed), list(range(4))
@@ -419,13 +428,13 @@ def by_hand(net: nn.Network, steps: int, lr: float, seed: int) -> list[float]:
 
 
 def test_ctrl_c_stops_at_a_step_boundary_and_returns_the_history(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], python_sigint: None
 ) -> None:
     net = nn.Network([2, 8, 1], seed=0)
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
-    try:  # epochs enough that only the SIGINT ends it
-        history = nn.train(net, XOR_X, XOR_Y, 10**6, 0.5, shuffle=True, seed=1, progress=False)
+    try:  # epochs enough for several seconds: only the SIGINT ends it
+        history = nn.train(net, XOR_X, XOR_Y, 20_000, 0.5, shuffle=True, seed=1, progress=False)
     finally:
         timer.cancel()
         timer.join()
@@ -440,7 +449,7 @@ def test_ctrl_c_stops_at_a_step_boundary_and_returns_the_history(
     assert len(out) == 1
     for words in (
         "interrupted (Ctrl-C)",
-        f"epoch {len(history) + 1} of 1000000",
+        f"epoch {len(history) + 1} of 20000",
         f"after {history.steps % 4} of its 4 steps",
         f"{history.steps} in all",
         f"the {len(history)} complete epochs",
@@ -449,7 +458,7 @@ def test_ctrl_c_stops_at_a_step_boundary_and_returns_the_history(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handed back
 
 
-def test_ctrl_c_during_an_optimizer_step_lets_the_step_finish() -> None:
+def test_ctrl_c_during_an_optimizer_step_lets_the_step_finish(python_sigint: None) -> None:
     class SlowSGD(nn.SGD):
         """Plain SGD, one parameter at a time; on its third step a real SIGINT arrives
         half way through, as a Ctrl-C would."""
@@ -477,7 +486,7 @@ def test_ctrl_c_during_an_optimizer_step_lets_the_step_finish() -> None:
     assert net.bias_vectors() == unshuffled.bias_vectors()
 
 
-def test_without_ctrl_c_nothing_is_interrupted() -> None:
+def test_without_ctrl_c_nothing_is_interrupted(python_sigint: None) -> None:
     history = nn.train(line(), LINE_X, LINE_Y, epochs=2, lr=0.01, progress=False)
     assert history.interrupted is False
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -494,3 +503,13 @@ def test_training_in_another_thread_leaves_sigint_alone() -> None:
     worker.start()
     worker.join()
     assert len(results[0]) == 2 and not results[0].interrupted
+
+
+def test_sigint_ignored_stays_ignored(python_sigint: None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as for a job started in the background
+    net = nn.Network([2, 2, 1], seed=0)
+    opt = nn.SGD(net.parameters(), 0.5)
+    opt.step = lambda: (nn.SGD.step(opt), os.kill(os.getpid(), signal.SIGINT))  # type: ignore[method-assign]
+    history = nn.train(net, XOR_X, XOR_Y, 3, opt, progress=False)
+    assert not history.interrupted and len(history) == 3
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
