@@ -115,13 +115,12 @@ def train(
     steps_per_epoch = -(-len(order) // batch)
     history = History()
     bar = tqdm(total=epochs, desc="train", unit="epoch", disable=not progress)
-    epoch = done = 0
     try:
         with _step_boundaries() as boundary:
-            for epoch in range(1, epochs + 1):  # noqa: B007  (read after an interrupt)
+            for _ in range(epochs):
                 if shuffle:
                     rng.shuffle(order)
-                total, done = 0.0, 0
+                total = 0.0
                 for start in range(0, len(order), batch):
                     opt.zero_grad()
                     batch_total = loss_and_gradient(
@@ -130,9 +129,8 @@ def train(
                     with boundary:  # Ctrl-C here waits until the step and its bookkeeping end
                         opt.step()
                         history.steps += 1
-                        done += 1
                         total += batch_total
-                        if done == steps_per_epoch:
+                        if start + batch >= len(order):
                             history.append(total / len(order))
                 for message in feedback.epoch_done(history):
                     bar.clear()  # the warning on a line of its own; the bar redraws below it
@@ -142,17 +140,26 @@ def train(
     except KeyboardInterrupt:
         history.interrupted = True
     except OverflowError as exc:
-        raise _stopped(exc, epoch, epochs, done, steps_per_epoch) from exc
+        raise _stopped(exc, _where(history, epochs, steps_per_epoch)) from exc
     finally:
         bar.close()
     if history.interrupted:
         print(
-            f"train: interrupted (Ctrl-C) in epoch {epoch} of {epochs}, after {done} of its "
-            f"{steps_per_epoch} steps; the weights are those after the last complete step "
-            f"({history.steps} in all); returning the mean losses of the {len(history)} "
-            "complete epochs"
+            f"train: interrupted (Ctrl-C) {_where(history, epochs, steps_per_epoch)}; the "
+            f"weights are those after the last complete step ({history.steps} in all); "
+            f"returning the mean losses of the {len(history)} complete epochs"
         )
     return history
+
+
+def _where(history: History, epochs: int, steps_per_epoch: int) -> str:
+    """Where training stopped, from the steps taken (counted with the weights they changed)."""
+    partial = history.steps - len(history) * steps_per_epoch
+    if partial == 0 and history:
+        return f"after epoch {len(history)} of {epochs}"
+    return (
+        f"in epoch {len(history) + 1} of {epochs}, after {partial} of its {steps_per_epoch} steps"
+    )
 
 
 def loss_and_gradient(model: Model, loss: Loss, samples: list[tuple[Any, Any]]) -> float:
@@ -179,12 +186,12 @@ def _name(loss: Loss) -> str:
     return name if isinstance(name, str) and name.isidentifier() else "loss"
 
 
-def _stopped(exc: OverflowError, epoch: int, epochs: int, done: int, steps: int) -> OverflowError:
+def _stopped(exc: OverflowError, where: str) -> OverflowError:
     """``exc`` restated with where training stopped (same type, so handlers still match)."""
     hint = "" if "lr" in str(exc) else " (learning rate too large?)"
     message = (
-        f"training stopped in epoch {epoch} of {epochs}, after {done} of its {steps} steps (the "
-        f"weights are those after the last complete step): {exc}{hint}"
+        f"training stopped {where} (the weights are those after the last complete step): "
+        f"{exc}{hint}"
     )
     try:
         return type(exc)(message)

@@ -447,10 +447,15 @@ def test_ctrl_c_stops_at_a_step_boundary_and_returns_the_history(
     assert list(history) == means
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
+    partial = history.steps % 4  # steps done in the epoch that was interrupted
+    where = (
+        f"in epoch {len(history) + 1} of 20000, after {partial} of its 4 steps"
+        if partial
+        else f"after epoch {len(history)} of 20000"  # between two epochs
+    )
     for words in (
         "interrupted (Ctrl-C)",
-        f"epoch {len(history) + 1} of 20000",
-        f"after {history.steps % 4} of its 4 steps",
+        where,
         f"{history.steps} in all",
         f"the {len(history)} complete epochs",
     ):
