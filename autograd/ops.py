@@ -11,11 +11,12 @@ drawings and the ``nn`` activations all read this table.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import re
 from typing import Any
 
-from .numbers import real
+from .numbers import describe, real
 from .primitive import Primitive, primitive, protect
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "div",
     "exp",
     "log",
+    "logsumexp",
     "mul",
     "neg",
     "pow_",
@@ -135,4 +137,48 @@ def _make_power(c: float) -> Primitive:
     symbol = "x" + exponent.translate(_SUPERSCRIPT) if integer else "x^" + exponent
     op = Primitive(f"**{exponent}", forward, local_grads, symbol, 1, f"{{0}} ** {c!r}")
     op._pickle = (power, (c,))
+    return op
+
+
+LOGSUMEXPS: dict[int, Primitive] = {}  # number of inputs → primitive
+
+
+def logsumexp(n: int) -> Primitive:
+    """ln Σᵢ e^zᵢ of n inputs: one primitive per n, named ``logsumexp_2``, ``logsumexp_3``, ….
+
+    The forward shifts by m = maxₖ zₖ: m + ln(1 + Σᵢ≠ₖ e^(zᵢ − m)), so no e^z overflows, the log
+    is never of 0 at a finite input, and log1p keeps the digits of a small sum (softplus(z) =
+    ln(1 + eᶻ) = logsumexp(2)(z, 0) is accurate for z → −∞ too).  The rule is the softmax,
+    ∂out/∂zᵢ = e^(zᵢ − out), whose exponents are ≤ 0: no overflow at ±1000, and differentiable
+    again (``create_graph``).
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"logsumexp needs a number of inputs (an int ≥ 1), got {describe(n)}")
+    if n < 1:
+        raise ValueError(f"logsumexp needs at least one input, got n = {n}")
+    n = int(n)
+    op = LOGSUMEXPS.get(n)
+    if op is None:
+        op = _make_logsumexp(n)
+        if len(LOGSUMEXPS) < POWERS_KEPT:  # the same bound as for the powers
+            LOGSUMEXPS[n] = op
+    return op
+
+
+def _logsumexp(*zs: float) -> float:
+    k = max(range(len(zs)), key=zs.__getitem__)
+    m = zs[k]
+    return m + math.log1p(math.fsum([math.exp(z - m) for i, z in enumerate(zs) if i != k]))
+
+
+def _softmax_weights(*args: Any) -> tuple[Any, ...]:
+    out = args[-1]
+    return tuple(exp(z - out) for z in args[:-1])
+
+
+def _make_logsumexp(n: int) -> Primitive:
+    template = "logsumexp(" + ", ".join(f"{{{k}}}" for k in range(n)) + ")"
+    op = Primitive(f"logsumexp_{n}", _logsumexp, _softmax_weights, "log Σ exp", n, template)
+    op._pickle = (logsumexp, (n,))
+    protect(op)
     return op

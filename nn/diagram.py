@@ -21,6 +21,7 @@ from autograd.render import (
     RANKDIRS,
     VALUE_COLOR,
     Diagram,
+    check_limit,
     format_number,
     html_escape,
 )
@@ -62,7 +63,7 @@ def draw_network(
     net: Any,
     *,
     show_values: bool = True,
-    show_grads: bool | None = None,
+    show_grad: bool | None = None,
     rankdir: str = "LR",
     legend: bool = True,
     max_edges: int = DEFAULT_MAX_EDGES,
@@ -72,7 +73,7 @@ def draw_network(
 
     One circle per neuron xᵢ⁽ˡ⁾ (layer 1 is the input), layers side by side, one edge per
     weight wᵢⱼ⁽ˡ⁾ from xⱼ⁽ˡ⁾ to xᵢ⁽ˡ⁺¹⁾ labelled with its name, its value (``show_values``)
-    and its grad (``show_grads``; by default shown once any parameter has a nonzero grad).
+    and its grad (``show_grad``; by default shown once any parameter has a nonzero grad).
     Biases bᵢ⁽ˡ⁾ are written inside their neuron.  An edge's width grows with |w| (relative to
     the largest weight), blue for w > 0, orange for w < 0.  With an input ``x`` the network
     runs forward: each neuron shows its xᵢ⁽ˡ⁾, and a unit whose f′(z) is below 0.01 (a
@@ -81,6 +82,7 @@ def draw_network(
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    max_edges = check_limit(max_edges, "max_edges")
     sizes = list(net.sizes)
     edges = sum(len(row) for matrix in net.weights for row in matrix)
     if edges > max_edges:
@@ -91,8 +93,8 @@ def draw_network(
         )
     count = len(sizes)
     layers = None if x is None else net.forward_all(x)
-    if show_grads is None:
-        show_grads = any(p.grad != 0.0 for p in net.parameters())
+    if show_grad is None:
+        show_grad = any(p.grad != 0.0 for p in net.parameters())
 
     g = Diagram(
         "network",
@@ -135,7 +137,7 @@ def draw_network(
                 lines.append(
                     f'<FONT POINT-SIZE="9">{html_escape(bias_label(layer, i))}{value}</FONT>'
                 )
-                if show_grads:
+                if show_grad:
                     grad = f"grad {format_number(b.grad)}"
                     lines.append(f'<FONT POINT-SIZE="9" COLOR="{EDGE_LABEL_COLOR}">{grad}</FONT>')
             if layers is not None:
@@ -165,7 +167,7 @@ def draw_network(
                 text = html_escape(weight_label(l, i, j))
                 if show_values:
                     text += f" = {format_number(w.data)}"
-                if show_grads:
+                if show_grad:
                     grad = f"grad {format_number(w.grad)}"
                     text += f'<BR/><FONT COLOR="{EDGE_LABEL_COLOR}">{grad}</FONT>'
                 g.edge(f"x{l}_{j}", f"x{l + 1}_{i}", f"<{text}>", **look)
@@ -175,7 +177,7 @@ def draw_network(
             f'edge width ∝ |w|; <FONT COLOR="{POSITIVE_COLOR}">blue w &gt; 0</FONT>,'
             f' <FONT COLOR="{NEGATIVE_COLOR}">orange w &lt; 0</FONT>'
         ]
-        if show_grads:
+        if show_grad:
             rows.append(
                 f'<FONT COLOR="{EDGE_LABEL_COLOR}">grad</FONT>: ∂/∂(weight or bias) of the'
                 " Value last differentiated with backward()"

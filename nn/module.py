@@ -11,21 +11,43 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import os
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import overload
 
 from autograd import Value
 from autograd.numbers import describe, real, short
+from autograd.render import Diagram
 
 from .activations import ACTIVATIONS, activate, check_activation
-from .diagram import draw_network
+from .diagram import DEFAULT_MAX_EDGES, draw_network
 from .io import read, write
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
-from .validate import Matrix, as_list, check_parameters, check_sizes, check_vector
+from .validate import (
+    Matrix,
+    as_list,
+    check_parameter_count,
+    check_parameters,
+    check_positive_int,
+    check_seed,
+    check_sizes,
+    check_vector,
+    unordered,
+)
 
-__all__ = ["Layer", "Module", "Network", "Neuron"]
+__all__ = ["MLP", "Layer", "Module", "Network", "Neuron"]
+
+
+def _uniform(rng: random.Random, fan_in: int, count: int) -> list[float]:
+    """``count`` numbers uniform in ±1/√fan_in: how every weight and bias starts."""
+    bound = 1.0 / math.sqrt(fan_in)
+    return [rng.uniform(-bound, bound) for _ in range(count)]
+
+
+def _is_size(x: object) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
 def _neuron_output(
@@ -74,24 +96,40 @@ class Module:
 class Neuron(Module):
     """f(Σⱼ wⱼxⱼ + b): one row of a weight matrix, its bias (or none) and an activation f.
 
-    ``label`` names the output (e.g. x₁⁽²⁾) and ``z_label`` the weighted sum (e.g. z₁⁽²⁾).
+    ``weights`` is the list of wⱼ (numbers or Values), or a number of inputs n: ``Neuron(3)``
+    draws 3 weights uniform in ±1/√n from ``random.Random(seed)``, as Network does.  ``bias``
+    is b (a number or Value), or None for no bias: ``Neuron(3, bias=0.0, activation="relu")``
+    is micrograd's neuron, but for the range of its first weights.  ``label`` names the output
+    (e.g. x₁⁽²⁾) and ``z_label`` the weighted sum (e.g. z₁⁽²⁾).
     """
 
     def __init__(
         self,
-        weights: Sequence[Value | float],
+        weights: Sequence[Value | float] | int,
         bias: Value | float | None = None,
         activation: str = "sigmoid",
         label: str = "",
         z_label: str = "",
+        *,
+        seed: int | None = None,
     ) -> None:
+        if _is_size(weights):
+            n = check_positive_int(weights, "Neuron's number of inputs")
+            check_parameter_count(n + (bias is not None), "the Neuron")
+            weights = _uniform(random.Random(check_seed(seed)), n, n)
+        elif seed is not None:
+            raise ValueError(
+                "seed draws random weights, but this Neuron was given its weights; "
+                "for random ones give their number, e.g. Neuron(3, seed=0)"
+            )
         if isinstance(weights, list) and weights and all(isinstance(w, Value) for w in weights):
             self.weights: list[Value] = weights  # shared with the Layer that made it
         else:
             row = as_list(weights)
             if not row:
                 raise ValueError(
-                    f"Neuron needs a non-empty list of weights, got {describe(weights)}"
+                    "Neuron needs a non-empty list of weights, or their number, got "
+                    f"{unordered(weights)}"
                 )
             row = check_vector(row, len(row), "Neuron weights")
             self.weights = [w if isinstance(w, Value) else Value(w) for w in row]
@@ -131,18 +169,62 @@ class Neuron(Module):
 class Layer(Module):
     """x⁽ˡ⁺¹⁾ = f(W⁽ˡ⁾·x⁽ˡ⁾ + b⁽ˡ⁺¹⁾): ``weights`` is W (a row per neuron), ``biases`` is b.
 
-    ``number`` is l, the index of W⁽ˡ⁾ (1 for the first layer of weights); it names the outputs
-    x₁⁽ˡ⁺¹⁾, x₂⁽ˡ⁺¹⁾, ... ``neurons`` (built once) holds one Neuron per row of W, sharing this
-    layer's Values.
+    ``Layer(n_in, n_out)`` (micrograd's order) draws W, n_out × n_in, as
+    ``Network([n_in, n_out], bias=False, seed=seed)`` does, without biases.  ``number`` is l,
+    the index of W⁽ˡ⁾ (1 for the first layer of weights); it names the outputs x₁⁽ˡ⁺¹⁾,
+    x₂⁽ˡ⁺¹⁾, ... ``neurons`` (built once) holds one Neuron per row of W, sharing this layer's
+    Values.
     """
 
+    @overload
     def __init__(
         self,
         weights: list[list[Value]],
         biases: list[Value] | None = None,
         activation: str = "sigmoid",
         number: int = 1,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        weights: int,
+        biases: int,
+        activation: str = "sigmoid",
+        number: int = 1,
+        *,
+        seed: int | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        weights: list[list[Value]] | int,
+        biases: list[Value] | int | None = None,
+        activation: str = "sigmoid",
+        number: int = 1,
+        *,
+        seed: int | None = None,
     ) -> None:
+        if _is_size(weights):
+            n_in = check_positive_int(weights, "Layer's number of inputs")
+            if not _is_size(biases):
+                raise TypeError(
+                    f"Layer({n_in}, n_out) needs its number of neurons as an int, got "
+                    f"{describe(biases)}"
+                )
+            n_out = check_positive_int(biases, "Layer's number of neurons")
+            check_parameter_count(n_in * n_out, "the Layer")
+            rng = random.Random(check_seed(seed))
+            weights = [
+                [Value(x, weight_label(number, i + 1, j + 1)) for j, x in enumerate(row)]
+                for i, row in enumerate(_uniform(rng, n_in, n_in) for _ in range(n_out))
+            ]
+            biases = None
+        elif seed is not None:
+            raise ValueError(
+                "seed draws random weights, but this Layer was given its weights; "
+                "for random ones give the sizes, e.g. Layer(2, 4, seed=0)"
+            )
         rows = as_list(weights)
         first = as_list(rows[0]) if rows else None
         if not rows or not first:
@@ -260,16 +342,15 @@ class Network(Module):
         if not isinstance(bias, bool):
             raise TypeError(f"bias must be True or False, got {describe(bias)}")
         activation, output_activation = _check_activations(activation, output_activation)
-        rng = random.Random(seed)
+        pairs = list(itertools.pairwise(sizes))
+        check_parameter_count(sum(n_out * (n_in + bias) for n_in, n_out in pairs), "the network")
+        rng = random.Random(check_seed(seed))
         weights: list[Matrix] = []
         biases: list[list[float]] | None = [] if bias else None
-        for n_in, n_out in itertools.pairwise(sizes):
-            bound = 1.0 / math.sqrt(n_in)
-            weights.append(
-                [[rng.uniform(-bound, bound) for _ in range(n_in)] for _ in range(n_out)]
-            )
+        for n_in, n_out in pairs:
+            weights.append([_uniform(rng, n_in, n_in) for _ in range(n_out)])
             if biases is not None:
-                biases.append([rng.uniform(-bound, bound) for _ in range(n_out)])
+                biases.append(_uniform(rng, n_in, n_out))
         self._assemble(weights, biases, activation, output_activation)
 
     @classmethod
@@ -341,7 +422,7 @@ class Network(Module):
 
         Numbers in ``x`` become leaf Values labelled x₁⁽¹⁾, x₂⁽¹⁾, …; Values are used as given.
         """
-        xs = check_vector(x, self.sizes[0], "network input")
+        xs = check_vector(x, self.sizes[0], "network input", "run a batch X as [net(x) for x in X]")
         layer: list[Value] = [
             v if isinstance(v, Value) else Value(v, neuron_label(1, j + 1))
             for j, v in enumerate(xs)
@@ -387,9 +468,30 @@ class Network(Module):
         weights, activation, biases, output_activation = read(path)
         return cls.from_weights(weights, activation, biases, output_activation=output_activation)
 
-    def draw(self, **kwargs: Any) -> Any:
-        """The network as a Graphviz diagram in the blog's notation (see ``nn.diagram``)."""
-        return draw_network(self, **kwargs)
+    def draw(
+        self,
+        *,
+        x: Sequence[float] | None = None,
+        show_values: bool = True,
+        show_grad: bool | None = None,
+        rankdir: str = "LR",
+        legend: bool = True,
+        max_edges: int = DEFAULT_MAX_EDGES,
+    ) -> Diagram:
+        """The network as a Graphviz diagram in the blog's notation: one circle per neuron
+        xᵢ⁽ˡ⁾, one edge per weight wᵢⱼ⁽ˡ⁾ with its value and (``show_grad``, by default once
+        any grad is nonzero) its grad; edge width by |w|, colour by sign.  With an input ``x``
+        each neuron shows its activation and saturated or dead units are flagged.  More than
+        ``max_edges`` weights is refused before layout."""
+        return draw_network(
+            self,
+            x=x,
+            show_values=show_values,
+            show_grad=show_grad,
+            rankdir=rankdir,
+            legend=legend,
+            max_edges=max_edges,
+        )
 
     def __repr__(self) -> str:
         extra = ""
@@ -406,3 +508,23 @@ def _check_activations(activation: object, output_activation: object) -> tuple[s
         else check_activation(output_activation, "output_activation")
     )
     return act, out
+
+
+class MLP(Network):
+    """micrograd's ``MLP(nin, nouts)``: ``nin`` inputs, then one layer per entry of ``nouts``,
+    ReLU on the hidden layers and a linear output layer, with biases; ``seed`` as for Network.
+
+    It is ``Network([nin, *nouts], activation="relu", output_activation="linear", seed=seed)``,
+    so, unlike micrograd's, it returns a list even for one output: ``net(x)[0]``.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], *, seed: int | None = None) -> None:
+        n = check_positive_int(nin, "MLP's nin (number of inputs)")
+        outs = as_list(nouts)
+        if not outs:
+            raise TypeError(
+                "MLP(nin, nouts) needs nouts, the list of layer sizes after the inputs, such as "
+                f"[4, 4, 1], got {unordered(nouts)}"
+            )
+        sizes = [n] + [check_positive_int(k, f"MLP's nouts[{i}]") for i, k in enumerate(outs)]
+        super().__init__(sizes, "relu", True, output_activation="linear", seed=seed)

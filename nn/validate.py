@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MappingView, Set
 from typing import Any
 
 from autograd import Value
@@ -12,12 +12,15 @@ from autograd.numbers import describe, real, short
 from .notation import superscript
 
 __all__ = [
+    "MAX_PARAMETERS",
     "REDUCTIONS",
     "Matrix",
     "as_list",
+    "check_parameter_count",
     "check_parameters",
     "check_positive_int",
     "check_reduction",
+    "check_seed",
     "check_sizes",
     "check_vector",
     "describe",
@@ -26,6 +29,13 @@ __all__ = [
 ]
 
 Matrix = list[list[float]]
+
+MAX_PARAMETERS = 1_000_000
+"""The most weights and biases a network may have: every parameter is a Python object (about
+100 bytes, and a graph node per use in every forward pass), so a larger network would exhaust
+memory or take minutes per sample. Larger sizes are refused before anything is allocated."""
+
+_UNORDERED = (Set, Mapping, MappingView)  # sets, dicts and their views: no order to index by
 
 REDUCTIONS = ("sum", "mean")
 """How ``mse`` combines the squared errors: Σᵢ (the blog's formula) or their mean."""
@@ -40,13 +50,22 @@ def check_positive_int(x: object, what: str) -> int:
     return int(x)
 
 
+def check_seed(seed: object) -> int | None:
+    """A seed for ``random.Random``: None (fresh randomness) or an integer (numpy's too)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer or None, got {describe(seed)}")
+    return int(seed)
+
+
 def check_sizes(sizes: object) -> list[int]:
     """Layer sizes: at least two positive integers, input layer first."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Iterable):
+    items = as_list(sizes)
+    if items is None:
         raise TypeError(
-            f"sizes must be a list of layer sizes such as [3, 2, 2], got {describe(sizes)}"
+            f"sizes must be a list of layer sizes such as [3, 2, 2], got {unordered(sizes)}"
         )
-    items = list(sizes)
     if len(items) < 2:
         raise ValueError(
             f"sizes needs at least two layers (inputs and outputs), such as [3, 2, 2], "
@@ -55,14 +74,35 @@ def check_sizes(sizes: object) -> list[int]:
     return [check_positive_int(n, f"sizes[{k}]") for k, n in enumerate(items)]
 
 
+def check_parameter_count(count: int, what: str) -> None:
+    """ValueError if ``count`` parameters are more than :data:`MAX_PARAMETERS`."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{what} would have {count:,} parameters, more than the limit of "
+            f"{MAX_PARAMETERS:,} (nn.MAX_PARAMETERS): each is a Python object, so it would "
+            "exhaust memory long before it trained"
+        )
+
+
 def as_list(x: object) -> list[Any] | None:
     """``list(x)`` for a list-like ``x`` (list, tuple, numpy array, ...), else None.
 
-    Strings, bytes, mappings and Values are not list-like here, though Python can iterate them.
+    Strings, bytes, Values and unordered collections (sets, dicts and their views) are not
+    list-like here, though Python can iterate them; nor is a 0-d numpy array.
     """
-    if isinstance(x, (str, bytes, Mapping, Value)) or not isinstance(x, Iterable):
+    if isinstance(x, (str, bytes, Value, *_UNORDERED)) or not isinstance(x, Iterable):
         return None
-    return list(x)
+    try:
+        return list(x)
+    except TypeError:  # iterable by its type, not by its value (a 0-d numpy array)
+        return None
+
+
+def unordered(x: object) -> str:
+    """``describe(x)``, saying why a set or dict is not accepted as a list."""
+    if isinstance(x, _UNORDERED):
+        return f"{describe(x)} (a {type(x).__name__} has no order; use a list)"
+    return describe(x)
 
 
 def check_reduction(reduction: object) -> str:
@@ -72,11 +112,19 @@ def check_reduction(reduction: object) -> str:
     return reduction
 
 
-def check_vector(x: object, n: int, what: str) -> list[Any]:
-    """A list of ``n`` entries, each a Value (kept) or a finite real number (as a float)."""
+def check_vector(x: object, n: int, what: str, batch_hint: str = "loop over its rows") -> list[Any]:
+    """A list of ``n`` entries, each a Value (kept) or a finite real number (as a float).
+
+    A list of lists (a 2-D batch) is refused, with ``batch_hint`` saying how to run it.
+    """
     items = as_list(x)
     if items is None:
-        raise TypeError(f"{what} must be a list of {n} numbers, got {describe(x)}")
+        raise TypeError(f"{what} must be a list of {n} numbers, got {unordered(x)}")
+    if items and as_list(items[0]) is not None:
+        raise TypeError(
+            f"{what} must be one sample, a list of {n} numbers, got a batch of {len(items)} "
+            f"rows: {short(items)}; it takes one sample at a time ({batch_hint})"
+        )
     if len(items) != n:
         raise ValueError(f"{what} must have {n} entries, got {len(items)}: {short(items)}")
     return [v if isinstance(v, Value) else real(v, f"{what}[{k}]") for k, v in enumerate(items)]
@@ -91,20 +139,24 @@ def check_parameters(
     if not given:
         raise TypeError(
             "weights must be a non-empty list of weight matrices (lists of rows), "
-            f"got {describe(weights)}"
+            f"got {unordered(weights)}"
         )
     matrices: list[Matrix] = []
+    count = 0
     for l, m in enumerate(given):  # noqa: E741
         name = f"weights[{l}] (W⁽{superscript(l + 1)}⁾)"
         rows = as_list(m)
         if not rows:
-            raise TypeError(f"{name} must be a non-empty list of rows, got {describe(m)}")
+            raise TypeError(f"{name} must be a non-empty list of rows, got {unordered(m)}")
+        first = as_list(rows[0])
+        count += len(rows) * (len(first) + (biases is not None) if first else 0)
+        check_parameter_count(count, "the network")
         matrix: Matrix = []
         for i, r in enumerate(rows):
             row = as_list(r)
             if not row:
                 raise TypeError(
-                    f"{name} row {i} must be a non-empty list of numbers, got {describe(r)}"
+                    f"{name} row {i} must be a non-empty list of numbers, got {unordered(r)}"
                 )
             if l > 0 and len(row) != len(matrices[-1]):
                 raise ValueError(
@@ -122,7 +174,7 @@ def check_parameters(
     vectors_given = as_list(biases)
     if vectors_given is None:
         raise TypeError(
-            f"biases must be None or a list of bias lists, one per layer, got {describe(biases)}"
+            f"biases must be None or a list of bias lists, one per layer, got {unordered(biases)}"
         )
     if len(vectors_given) != len(matrices):
         raise ValueError(
@@ -135,7 +187,7 @@ def check_parameters(
         n = len(matrices[l])
         b = as_list(given_b)
         if b is None:
-            raise TypeError(f"{name} must be a list of {n} numbers, got {describe(given_b)}")
+            raise TypeError(f"{name} must be a list of {n} numbers, got {unordered(given_b)}")
         if len(b) != n:
             raise ValueError(
                 f"{name} must have {n} entries (one per row of W⁽{superscript(l + 1)}⁾), "

@@ -68,13 +68,13 @@ def test_network_edges_show_grads_after_backward() -> None:
                     f"{WEIGHTS[layer, i, j]} = {format_number(w.data)}",
                     f"grad {format_number(w.grad)}",
                 ]
-    hidden = draw_network(net, show_grads=False, show_values=False, legend=False)
+    hidden = draw_network(net, show_grad=False, show_values=False, legend=False)
     assert sorted(t for _, _, (t,) in svg_of(hidden).edges) == sorted(WEIGHTS.values())
 
 
 def test_biases_are_written_in_their_neurons() -> None:
     net = nn.Network([2, 2, 1], activation="tanh", output_activation="linear", seed=3)
-    pic = svg_of(draw_network(net, show_grads=True))
+    pic = svg_of(draw_network(net, show_grad=True))
     b = net.biases[0][1]
     assert pic.node_texts[pic.node("x₂⁽²⁾")] == [
         "x₂⁽²⁾",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
@@ -105,53 +106,100 @@ def test_numerical_grad_matrices_leaves_weights_alone() -> None:
 # -- with biases, deeper and wider ---------------------------------------------------------------
 
 
-def numerical_bias_grads(net: nn.Network, x: list[float], y: list[float]) -> list[list[float]]:
+def numerical_bias_grads(net: nn.Network, x: list[float], y: Any, loss: str) -> list[list[float]]:
+    f = {"mse": nn.mse, "cross_entropy": nn.cross_entropy}[loss]
     flat = [b for layer in net.biases for b in layer]
 
-    def f(bs: list[Value]) -> Value:
+    def of(bs: list[Value]) -> Value:
         saved = [b.data for b in flat]
         for b, v in zip(flat, bs):
             b.data = v.data
         try:
-            return nn.mse(net(x), y)
+            return f(net(x), y)
         finally:
             for b, v in zip(flat, saved):
                 b.data = v
 
-    g = iter(numerical_grad(f, flat))
+    g = iter(numerical_grad(of, flat))
     return [[next(g) for _ in layer] for layer in net.biases]
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     sizes=st.lists(st.integers(1, 4), min_size=2, max_size=5),
     activation=st.sampled_from(list(nn.ACTIVATIONS)),
     output_activation=st.sampled_from(list(nn.ACTIVATIONS)),
     bias=st.booleans(),
+    loss=st.sampled_from(nn.LOSSES),
     seed=st.integers(0, 10**6),
     data=st.data(),
 )
-def test_deltas_match_autograd_and_differences_for_every_activation(
+def test_deltas_match_autograd_and_differences_for_every_activation_and_loss(
     sizes: list[int],
     activation: str,
     output_activation: str,
     bias: bool,
+    loss: str,
     seed: int,
     data: st.DataObject,
 ) -> None:
     net = nn.Network(sizes, activation, bias, output_activation=output_activation, seed=seed)
     x = data.draw(st.lists(unit, min_size=sizes[0], max_size=sizes[0]))
-    y = data.draw(st.lists(target, min_size=sizes[-1], max_size=sizes[-1]))
-    nn.mse(net(x), y).backward()
-    result = nn.backprop(net, x, y)
+    n = sizes[-1]
+    y: Any
+    if loss == "mse":
+        y = data.draw(st.lists(target, min_size=n, max_size=n))
+        f = nn.mse
+    elif data.draw(st.booleans()):
+        y = data.draw(st.integers(0, n - 1))  # a class index
+        f = nn.cross_entropy
+    else:  # class probabilities
+        weights = data.draw(st.lists(st.floats(0.1, 1.0), min_size=n, max_size=n))
+        y = [w / sum(weights) for w in weights]
+        f = nn.cross_entropy
+    f(net(x), y).backward()
+    result = nn.backprop(net, x, y, loss=loss)
     assert_close(result.weight_grads, net.grad_matrices(), 1e-12)
     assert_close([result.bias_grads], [net.bias_grads()], 1e-12)
+    assert result.loss == pytest.approx(f(net(x), y).data, rel=1e-12, abs=1e-14)
+    assert_close(nn.autograd_grad_matrices(net, x, y, loss=loss), net.grad_matrices(), 1e-12)
     # finite differences need every ReLU away from its kink at 0
     zs = [v.inputs[0].data for layer in net.forward_all(x)[1:] for v in layer if v.op == "relu"]
     assume(all(abs(z) > 1e-4 for z in zs))
-    assert_close(result.weight_grads, nn.numerical_grad_matrices(net, x, y), 1e-6)
+    assert_close(result.weight_grads, nn.numerical_grad_matrices(net, x, y, loss=loss), 1e-6)
     if bias:
-        assert_close([result.bias_grads], [numerical_bias_grads(net, x, y)], 1e-6)
+        assert_close([result.bias_grads], [numerical_bias_grads(net, x, y, loss)], 1e-6)
+
+
+def test_cross_entropy_deltas_against_a_closed_form() -> None:
+    """One linear layer z = Wx + b and L = −ln softmax(z)ₖ: ∇W = (softmax(z) − eₖ) xᵀ, ∇b = its
+    first factor, by hand."""
+    w = [[0.2, -0.5], [1.5, 0.3], [-0.7, 0.9]]
+    b = [0.1, -0.2, 0.05]
+    x, k = [0.6, -1.2], 2
+    z = [sum(wij * xj for wij, xj in zip(row, x)) + bi for row, bi in zip(w, b)]
+    e = [math.exp(zi) for zi in z]
+    s = [ei / sum(e) for ei in e]
+    error = [si - (i == k) for i, si in enumerate(s)]
+    net = nn.Network.from_weights([w], activation="linear", biases=[b])
+    result = nn.backprop(net, x, k, loss="cross_entropy")
+    assert_close(result.weight_grads, [[[ei * xj for xj in x] for ei in error]], 1e-14)
+    assert result.bias_grads[0] == pytest.approx(error, abs=1e-15)
+    assert result.loss == pytest.approx(-math.log(s[k]), abs=1e-14)
+    one_hot = nn.backprop(net, x, [0.0, 0.0, 1.0], loss="cross_entropy")
+    assert one_hot.weight_grads == result.weight_grads
+
+
+def test_deltas_for_the_mean_reduction() -> None:
+    net = nn.Network([3, 2, 2], seed=0)
+    x, y = [0.1, 0.2, 0.3], [1.0, 0.0]
+    mean = nn.backprop_deltas(net, x, y, reduction="mean")
+    total = nn.backprop_deltas(net, x, y)
+    assert_close(mean, [[[g / 2 for g in row] for row in m] for m in total], 1e-15)
+    assert_close(mean, nn.autograd_grad_matrices(net, x, y, "mean"), 1e-12)
+    assert nn.backprop(net, x, y, reduction="mean").loss == pytest.approx(
+        nn.mse(net(x), y, "mean").data, abs=1e-15
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -196,24 +244,53 @@ def test_wide_relu_network_matches_differences() -> None:
 # -- refusals ------------------------------------------------------------------------------------
 
 
-def test_deltas_refuse_mean_reduction() -> None:
+def test_unknown_losses_and_reductions_are_refused() -> None:
     net = nn.Network([3, 2, 2], seed=0)
-    with pytest.raises(ValueError, match="reduction='mean'"):
-        nn.backprop_deltas(net, [0.1, 0.2, 0.3], [1.0, 0.0], reduction="mean")
+    x, y = [0.1, 0.2, 0.3], [1.0, 0.0]
+    for f in (nn.backprop_deltas, nn.autograd_grad_matrices, nn.numerical_grad_matrices):
+        with pytest.raises(ValueError, match=r"unknown loss 'bce'.*mse, cross_entropy"):
+            f(net, x, y, loss="bce")
+        with pytest.raises(ValueError, match="reduction applies to mse only"):
+            f(net, x, 1, reduction="mean", loss="cross_entropy")
     with pytest.raises(ValueError, match="unknown reduction 'max'"):
-        nn.numerical_grad_matrices(net, [0.1, 0.2, 0.3], [1.0, 0.0], reduction="max")
+        nn.numerical_grad_matrices(net, x, y, reduction="max")
     with pytest.raises(ValueError, match="unknown reduction 'max'"):
-        nn.autograd_grad_matrices(net, [0.1, 0.2, 0.3], [1.0, 0.0], reduction="max")
+        nn.autograd_grad_matrices(net, x, y, reduction="max")
+    with pytest.raises(ValueError, match="index 2 is out of range"):
+        nn.backprop(net, x, 2, loss="cross_entropy")
+    with pytest.raises(ValueError, match="sum to 1"):
+        nn.backprop(net, x, [0.5, 0.6], loss="cross_entropy")
 
 
-def test_three_ways_check_their_inputs() -> None:
-    net = nn.Network([3, 2, 2], seed=0)
-    for f in (nn.backprop_deltas, nn.numerical_grad_matrices, nn.autograd_grad_matrices):
-        with pytest.raises(ValueError, match="network input must have 3 entries, got 2"):
-            f(net, [0.1, 0.2], [1.0, 0.0])
-        with pytest.raises(ValueError, match=r"target.* must have 2 entries, got 3"):
-            f(net, [0.1, 0.2, 0.3], [1.0, 0.0, 0.0])
-    with pytest.raises(TypeError, match=r"backprop needs an nn\.Network, got list"):
-        nn.backprop([1, 2], [0.1], [0.2])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="eps > 0"):
-        nn.numerical_grad_matrices(net, [0.1, 0.2, 0.3], [1.0, 0.0], eps=0.0)
+# -- numbers too large: the δ formulas refuse them as autograd does (issue 11, item 4) -----------
+
+
+@pytest.mark.parametrize(("y", "words"), [([0.0], ["z₁⁽²⁾", "nan"]), ([1e200], ["z₁⁽²⁾", "nan"])])
+def test_overflow_is_an_error_not_nan(y: list[float], words: list[str]) -> None:
+    net = nn.Network.from_weights([[[2.0, -2.0]], [[1.0]]])
+    x = [1e308, 1e308]
+    with pytest.raises(OverflowError) as info:
+        nn.backprop(net, x, y)
+    for w in words:
+        assert w in str(info.value)
+    with pytest.raises(OverflowError):  # the autograd path, on the same input
+        nn.mse(net(x), y)
+
+
+@pytest.mark.parametrize(
+    ("weights", "x", "y", "loss", "name"),
+    [
+        ([[[1.0]]], [1e200], [-1e200], "mse", "the mse loss is inf"),  # (2e200)² overflows
+        ([[[1e200]], [[1e200]], [[1e200]]], [1.0], [0.0], "mse", "z₁⁽³⁾ is inf"),
+        # logits ±1e200 give a finite loss, 2e200, but δ⁽²⁾ = 2e200 times x⁽¹⁾ = 1e200 is not
+        ([[[1e-200]], [[1e200], [-1e200]]], [1e200], 1, "cross_entropy", "∂L/∂w₁₁⁽¹⁾ is inf"),
+    ],
+)
+def test_overflow_names_the_number(
+    weights: Any, x: list[float], y: Any, loss: str, name: str
+) -> None:
+    net = nn.Network.from_weights(weights, activation="linear")
+    with pytest.raises(OverflowError, match=name):
+        nn.backprop(net, x, y, loss=loss)
+    with pytest.raises(OverflowError):  # the autograd path, on the same input
+        nn.autograd_grad_matrices(net, x, y, loss=loss)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -292,10 +293,10 @@ def test_layer_and_neuron_check_their_input() -> None:
         layer([Value(1.0), Value(2.0)])
     with pytest.raises(ValueError, match="Neuron input must have 2 entries, got 3"):
         nn.Neuron([1.0, 2.0])([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="non-empty list of weights, got list"):
+    with pytest.raises(ValueError, match="non-empty list of weights, or their number, got list"):
         nn.Neuron([])
-    with pytest.raises(ValueError, match="non-empty list of weights, got int 3"):
-        nn.Neuron(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="got set"):
+        nn.Neuron({1.0, 2.0})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"Neuron weights\[1\] must be a real number"):
         nn.Neuron([1.0, "w"])  # type: ignore[list-item]
 
@@ -382,3 +383,154 @@ def test_the_input_is_checked_once_at_the_entry_point(monkeypatch: pytest.Monkey
     calls.clear()
     net.layers[1]([0.1, 0.2, 0.3, 0.4])
     assert calls == ["Layer input"]  # a layer called on its own checks its input
+
+
+# -- idioms people bring: micrograd's sizes, numpy, batches ---------------------------------------
+
+
+def test_neuron_and_layer_from_sizes_start_as_a_network_does() -> None:
+    neuron = nn.Neuron(3, seed=5)
+    layer = nn.Layer(3, 2, seed=5)
+    net = nn.Network([3, 2], bias=False, seed=5)
+    assert [w.data for w in neuron.weights] == net.weight_matrices()[0][0]
+    assert [[w.data for w in row] for row in layer.weights] == net.weight_matrices()[0]
+    assert [w.label for w in layer.weights[1]] == ["w₂₁⁽¹⁾", "w₂₂⁽¹⁾", "w₂₃⁽¹⁾"]
+    assert neuron.bias is None and layer.biases == []
+    assert len(neuron.parameters()) == 3 and len(layer.parameters()) == 6
+    assert all(abs(w.data) <= 1.0 / math.sqrt(3) for w in layer.parameters())
+    assert nn.Neuron(3, seed=1).weights[0].data != nn.Neuron(3, seed=2).weights[0].data
+    # they compute what their weights say
+    z = sum(w.data * x for w, x in zip(neuron.weights, X))
+    assert neuron(X).data == pytest.approx(sigma(z), abs=1e-15)
+    assert [v.data for v in layer(X)] == [v.data for v in net(X)]
+    micrograd_like = nn.Neuron(2, bias=0.0, activation="relu", seed=0)
+    assert micrograd_like.bias is not None and micrograd_like.bias.data == 0.0
+    assert len(micrograd_like.parameters()) == 3
+
+
+def test_mlp_has_micrograds_meaning() -> None:
+    mlp = nn.MLP(3, [4, 4, 1], seed=0)
+    assert isinstance(mlp, nn.Network)
+    assert mlp.sizes == [3, 4, 4, 1]
+    assert [layer.activation for layer in mlp.layers] == ["relu", "relu", "linear"]
+    assert mlp.bias is True and len(mlp.parameters()) == 4 * 4 + 4 * 5 + 1 * 5
+    same = nn.Network([3, 4, 4, 1], "relu", output_activation="linear", seed=0)
+    assert mlp.weight_matrices() == same.weight_matrices()
+    x = [2.0, 3.0, -1.0]
+    (out,) = mlp(x)  # a list, as from every Network
+    h = x
+    for w, b, layer in zip(mlp.weight_matrices(), mlp.bias_vectors(), mlp.layers):
+        z = [sum(wij * xj for wij, xj in zip(row, h)) + bi for row, bi in zip(w, b)]
+        h = z if layer.activation == "linear" else [max(0.0, zi) for zi in z]
+    assert out.data == pytest.approx(h[0], abs=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: nn.Neuron(0), ValueError, ["Neuron's number of inputs", "0"]),
+        (lambda: nn.Neuron([1.0, 2.0], seed=0), ValueError, ["seed", "given its weights"]),
+        (lambda: nn.Neuron(3, seed=1.5), TypeError, ["seed", "float 1.5"]),
+        (lambda: nn.Layer(2, 0), ValueError, ["Layer's number of neurons", "0"]),
+        (lambda: nn.Layer(2, [3]), TypeError, ["Layer(2, n_out)", "list"]),
+        (lambda: nn.Layer(2, 4.0), TypeError, ["Layer(2, n_out)", "float 4.0"]),
+        (lambda: nn.MLP(3, 4), TypeError, ["nouts", "[4, 4, 1]", "int 4"]),
+        (lambda: nn.MLP(3, []), TypeError, ["nouts"]),
+        (lambda: nn.MLP(3, [4, 0]), ValueError, ["MLP's nouts[1]", "0"]),
+        (lambda: nn.MLP(0, [4]), ValueError, ["MLP's nin", "0"]),
+        (lambda: nn.MLP(3, {4, 1}), TypeError, ["set", "no order"]),
+        (lambda: nn.Network([3, 2], seed="0"), TypeError, ["seed", "str '0'"]),
+    ],
+)
+def test_sized_constructors_bad_input(call: Any, error: type[Exception], words: list[str]) -> None:
+    with pytest.raises(error) as info:
+        call()
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_numpy_seeds_and_sizes_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    a = nn.Network([np.int64(3), np.int32(2)], seed=np.int64(4))
+    assert a.weight_matrices() == nn.Network([3, 2], seed=4).weight_matrices()
+    assert nn.MLP(np.int64(2), np.array([3, 1]), seed=np.int8(1)).sizes == [2, 3, 1]
+
+
+def test_unordered_sizes_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"got set .*has no order; use a list"):
+        nn.Network({3, 2})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got dict_keys"):
+        nn.Network({3: 0, 2: 0}.keys())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got frozenset"):
+        nn.Network.from_weights([frozenset([0.1, 0.2])])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "words"),
+    [
+        ({0.5, -0.2, 0.1}, TypeError, ["network input", "set", "no order"]),
+        ({"a": 1.0, "b": 2.0, "c": 3.0}, TypeError, ["network input", "dict"]),
+        (
+            [[0.5, -0.2, 0.1], [0.1, 0.2, 0.3]],
+            TypeError,
+            ["one sample", "batch of 2 rows", "[net(x) for x in X]"],
+        ),
+    ],
+)
+def test_unordered_and_batched_network_input(
+    x: Any, error: type[Exception], words: list[str]
+) -> None:
+    with pytest.raises(error) as info:
+        seed_net()(x)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_numpy_batches_and_scalars_get_one_clear_line() -> None:
+    np = pytest.importorskip("numpy")
+    batch = np.array([[0.5, -0.2, 0.1]] * 4)
+    with pytest.raises(TypeError, match=r"batch of 4 rows.*\[net\(x\) for x in X\]"):
+        seed_net()(batch)
+    assert [v.data for v in seed_net()(batch[0])] == [v.data for v in seed_net()(X)]
+    with pytest.raises(TypeError, match=r"network input must be a list of 3 numbers, got ndarray"):
+        seed_net()(np.array(1.0))
+
+
+@pytest.mark.parametrize(
+    ("call", "count"),
+    [
+        (lambda: nn.Network([3, 10**30]), 4 * 10**30),
+        (lambda: nn.Network([1001, 1000], bias=False), 1_001_000),
+        (lambda: nn.MLP(10**6, [2]), 2 * (10**6 + 1)),
+        (lambda: nn.Neuron(10**7), 10**7),
+        (lambda: nn.Layer(10**4, 10**4), 10**8),
+        (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), 1001 * 1000),
+    ],
+)
+def test_networks_over_the_size_limit_are_refused_before_allocation(call: Any, count: int) -> None:
+    with pytest.raises(ValueError) as info:
+        call()
+    assert f"{count:,} parameters" in str(info.value)
+    assert f"{nn.MAX_PARAMETERS:,}" in str(info.value)
+
+
+def test_the_size_limit_counts_weights_and_biases(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules["nn.validate"], "MAX_PARAMETERS", 20)
+    assert len(nn.Network([4, 4]).parameters()) == 20  # at the limit: built
+    assert len(nn.Network.from_weights([[[0.0] * 4] * 4], biases=[[0.0] * 4]).parameters()) == 20
+    for call in (
+        lambda: nn.Network([4, 4, 1]),
+        lambda: nn.Network([3, 3, 3]),  # 12 + 12
+        lambda: nn.Network.from_weights([[[0.0] * 5] * 4, [[0.0] * 4]]),  # 20 + 4
+        lambda: nn.Layer(3, 7),
+    ):
+        with pytest.raises(ValueError, match="more than the limit of 20"):
+            call()
+
+
+def test_one_name_for_loading(tmp_path: Any) -> None:
+    assert not hasattr(nn, "load")  # nn.Network.load is the one name
+    net = nn.MLP(2, [3, 1], seed=0)
+    net.save(tmp_path / "mlp.json")
+    loaded = nn.MLP.load(tmp_path / "mlp.json")
+    assert isinstance(loaded, nn.MLP) and loaded.weight_matrices() == net.weight_matrices()
