@@ -372,9 +372,9 @@ def test_the_input_is_checked_once_at_the_entry_point(monkeypatch: pytest.Monkey
     calls: list[str] = []
     real_check = nn.module.check_vector
 
-    def counting(x: object, n: int, what: str) -> list[object]:
+    def counting(x: object, n: int, what: str, *rest: Any) -> list[object]:
         calls.append(what)
-        return real_check(x, n, what)
+        return real_check(x, n, what, *rest)
 
     monkeypatch.setattr(nn.module, "check_vector", counting)
     net = nn.Network([3, 4, 4, 4, 2], seed=0)
