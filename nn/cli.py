@@ -28,6 +28,7 @@ SIZES = [3, 2, 2]
 SAMPLE_X = [0.5, -0.2, 0.1]
 SAMPLE_Y = [1.0, 0.0]
 PLOT_HINT = "pip install 'backprop-demystified[plot]'"
+INTERRUPTED = 130  # the exit status of a program stopped by Ctrl-C (128 + SIGINT)
 
 
 def _positive_int(text: str) -> int:
@@ -220,11 +221,19 @@ def run(args: argparse.Namespace) -> int:
     weights = out / "weights.json"
     net.save(weights)  # before plotting, so a missing matplotlib cannot cost the weights
     print(f"  trained weights: {weights}")
-    curve = _plot_loss(history, out / "loss.png")
-    if curve is None:
+    curve = _plot_loss(history, out / "loss.png") if history else None
+    if not history:
+        print("  loss.png skipped: no epoch was complete")
+    elif curve is None:
         print(f"  loss.png skipped: matplotlib is not installed; {PLOT_HINT}")
     else:
         print(f"  loss curve: {curve}")
+    if history.interrupted:
+        print(
+            f"Interrupted (Ctrl-C) after {len(history)} of {args.epochs} epochs: the weights and "
+            "the loss curve above are those of the training done so far"
+        )
+        return INTERRUPTED
     if not dot_missing:
         return 0
     print(
@@ -267,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, subprocess.CalledProcessError) as exc:  # a file it cannot write; dot failing
         print(f"backprop-demo: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # outside training, which stops at a step and saves its work
+        print("\nbackprop-demo: interrupted (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -142,3 +142,32 @@ def test_an_output_file_that_is_a_folder_is_one_clear_line_before_any_work(tmp_p
     assert captured.err.count("\n") == 1 and f"{name} is a folder" in captured.err
     assert captured.out == ""  # refused before printing, computing or writing anything
     assert os.listdir(tmp_path) == [name]
+
+
+def test_ctrl_c_during_training_saves_the_work_done_and_exits_130(tmp_path):
+    import signal
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "nn", "--out", str(tmp_path), "--epochs", "100000000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C raises KeyboardInterrupt in the child even when this process ignores SIGINT
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert child.stdout is not None
+    for line in child.stdout:  # wait until training has started, then a little longer
+        if line.startswith("Training on"):
+            break
+    time.sleep(1.5)
+    child.send_signal(signal.SIGINT)
+    rest, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "Interrupted (Ctrl-C) after" in rest and "of 100000000 epochs" in rest
+    assert "Traceback" not in err
+    epochs = int(re.search(r"after (\d+) of", rest).group(1))
+    assert epochs > 0
+    saved = nn.Network.load(tmp_path / "weights.json")
+    assert saved.sizes == [3, 2, 2]
+    assert (tmp_path / "loss.png").stat().st_size > 0
