@@ -39,8 +39,7 @@ class Player:
     step); ``steps`` the :class:`Step` list; ``html`` the page; ``save(path)`` writes it.
     """
 
-    def __init__(self, root: Value, svg: str, data: dict[str, object], steps: list[Step]):
-        self.root = root
+    def __init__(self, svg: str, data: dict[str, object], steps: list[Step]):
         self.steps = steps
         self._svg = svg
         self._data = data
@@ -160,7 +159,7 @@ def animate(
         "steps": frames,
         "height": float(height.group(1)) * 4 / 3 if height else 600.0,
     }
-    return Player(root, svg, data, steps)
+    return Player(svg, data, steps)
 
 
 def _names(order: list[Value], root: Value) -> dict[Value, str]:
@@ -186,10 +185,10 @@ def expression(v: Value, args: list[str]) -> str:
     assert op is not None
     shown = [f"({a})" if " " in a or a.startswith("-") else a for a in args]
     symbol = op.symbol
-    if len(shown) == 2:
-        return f"{shown[0]} {'^' if op.name == '**' else symbol} {shown[1]}"
+    if op.infix and len(shown) == 2:  # + − × ÷, and ^ for a Value exponent
+        return f"{shown[0]} {'^' if symbol == 'xʸ' else symbol} {shown[1]}"
     if len(shown) == 1 and (symbol.startswith("x") or symbol in ("−x", "|x|")):
-        return symbol.replace("x", shown[0], 1)
+        return symbol.replace("x", shown[0], 1)  # x², −x, |x|: the input in the x's place
     return f"{symbol}({', '.join(args)})"
 
 
@@ -269,7 +268,6 @@ _SCRIPT = r"""
     t.setAttribute("text-anchor", "middle");
     return t;
   }
-  const dataText = box.map(g => rowText(g, "data"));
   const gradText = box.map(g => centred(rowText(g, "grad")));
   const edgesInto = box.map((g, k) => {
     const found = [];

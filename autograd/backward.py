@@ -11,7 +11,6 @@ from .value import (
     _inputs,
     _local_grads,
     check_fresh,
-    check_rule_result,
     derivative_error,
     non_finite_grad,
     notice_read,
@@ -71,7 +70,7 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
                     "create_graph write it with operators and autograd's primitives "
                     "(autograd.exp, autograd.sigmoid, ...), not math's functions"
                 ) from exc
-            local = check_rule_result(node, result)
+            local = op.checked_grads(result)
         else:
             local = _local_grads(node)
         for inp, d in zip(ins, local):

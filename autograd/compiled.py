@@ -34,7 +34,15 @@ from typing import Any
 
 from .numbers import describe, real
 from .primitive import Primitive
-from .value import Value, _inputs, _tick, check_fresh, reads_watched, reverse_topological
+from .value import (
+    Value,
+    _inputs,
+    _tick,
+    check_fresh,
+    name_of,
+    reads_watched,
+    reverse_topological,
+)
 
 __all__ = ["DEFAULT_MAX_NODES", "Compiled", "TraceError", "compile"]
 
@@ -241,7 +249,7 @@ class Compiled:
             if culprit is not None:
                 raise TraceError(
                     f"compile({self.name}): {what} reads the number of a Value that depends "
-                    f"on the arguments or parameters (on {_name(culprit)}) while tracing; the "
+                    f"on the arguments or parameters (on {name_of(culprit)}) while tracing; the "
                     "generated code would keep the number it has now, whatever the "
                     "arguments. Write the choice with primitives instead (relu, step, abs, "
                     f"sign compile), or call {self.name} without compile"
@@ -355,12 +363,6 @@ def _traced_by(v: Value, start: int, watched: set[Value]) -> Value | None:
     return None
 
 
-def _name(v: Value) -> str:
-    if v.label:
-        return repr(v.label)
-    return f"the {v.op or 'leaf'} Value {v._data!r}"
-
-
 # -- code generation --------------------------------------------------------------------------
 
 
@@ -440,7 +442,7 @@ class _Codegen:
         if v._stamp > self.start:
             return _literal(v._data)
         raise TraceError(
-            f"compile({self.owner.name}): the function uses {_name(v)} (data {v._data!r}), a "
+            f"compile({self.owner.name}): the function uses {name_of(v)} (data {v._data!r}), a "
             "Value made before tracing began that is not in params: the generated code would "
             "keep the number it has now. Pass it in params (it then gets a grad, as in eager "
             "mode), or make it inside the function"
@@ -507,7 +509,7 @@ class _Codegen:
             inputs = _inputs(v)
             if v._stamp < self.start:
                 raise TraceError(
-                    f"compile({self.owner.name}): the function uses {_name(v)}, computed "
+                    f"compile({self.owner.name}): the function uses {name_of(v)}, computed "
                     "before tracing began; the generated code cannot recompute it. Compute it "
                     "inside the function"
                 )
@@ -606,12 +608,7 @@ class _Codegen:
                 f"({type(exc).__name__}: {exc}); a rule must use operators and primitives "
                 "only (exp(a), not math.exp(a)), so that it runs on floats, Values and code"
             ) from None
-        if not isinstance(local, (tuple, list)) or len(local) != op.arity:
-            s = "" if op.arity == 1 else "s"
-            raise TypeError(
-                f"local_grads of {op.name} must return {op.arity} derivative{s} (one per "
-                f"input), got {describe(local)}"
-            )
+        local = op.checked_grads(local)
         shared = _shared(local)
         out: list[float | tuple[str, int]] = []
         for d in local:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .backward import grad
 from .numbers import describe
-from .paths import path_graph
+from .paths import formula_name, path_graph
 from .value import Value
 
 __all__ = ["DEFAULT_MAX_PATHS", "Explanation", "Path", "explain"]
@@ -77,10 +77,9 @@ class Explanation:
         return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
 
     def __repr__(self) -> str:
-        return (
-            f"<Explanation of ∂{_name(self.root, self.root)}/∂{_name(self.w, self.root)} = "
-            f"{self.total:.6g}: {self.count} path{'s' * (self.count != 1)}>"
-        )
+        root, w = formula_name(self.root, self.root), formula_name(self.w, self.root)
+        paths = f"{self.count} path{'s' * (self.count != 1)}"
+        return f"<Explanation of ∂{root}/∂{w} = {self.total:.6g}: {paths}>"
 
     def _text(self, f: _Format) -> list[str]:
         root, w = self.root, self.w
@@ -236,12 +235,6 @@ def _paths(
 # -- writing it: plain text and LaTeX from the same lines ------------------------------------
 
 
-def _name(v: Value, root: Value) -> str:
-    if v.label:
-        return v.label
-    return "root" if v is root else "w"
-
-
 def _delta(label: str) -> str | None:
     """``δ₁⁽²⁾`` for ``z₁⁽²⁾``: the blog's name for ∂loss/∂zᵢ⁽ˡ⁾, or None for other labels."""
     if label.startswith("z") and len(label) > 1 and label[1] in _SUB:
@@ -299,7 +292,7 @@ class _Format:
     dot = " · "
 
     def name(self, v: Value, root: Value) -> str:
-        return _name(v, root)
+        return formula_name(v, root)
 
     def partial(self, top: Value, bottom: Value, root: Value) -> str:
         return f"∂{self.name(top, root)}/∂{self.name(bottom, root)}"
@@ -333,7 +326,7 @@ class _Format:
         return "".join(p if isinstance(p, str) else self._root_name(p) for p in parts)
 
     def delta_definition(self, root: Value) -> str:
-        return f"  (δᵢ⁽ˡ⁾ = ∂{_name(root, root)}/∂zᵢ⁽ˡ⁾)"
+        return f"  (δᵢ⁽ˡ⁾ = ∂{formula_name(root, root)}/∂zᵢ⁽ˡ⁾)"
 
     def _root_name(self, v: Value) -> str:
         return v.label or "the Value"
@@ -345,7 +338,7 @@ class _Latex(_Format):
     dot = " \\cdot "
 
     def name(self, v: Value, root: Value) -> str:
-        return latex(_name(v, root))
+        return latex(formula_name(v, root))
 
     def partial(self, top: Value, bottom: Value, root: Value) -> str:
         return f"\\frac{{\\partial {self.name(top, root)}}}{{\\partial {self.name(bottom, root)}}}"
@@ -369,7 +362,7 @@ class _Latex(_Format):
         return f"&{text}"
 
     def delta_definition(self, root: Value) -> str:
-        z = "\\frac{\\partial " + latex(_name(root, root)) + "}{\\partial z_i^{(l)}}"
+        z = "\\frac{\\partial " + latex(formula_name(root, root)) + "}{\\partial z_i^{(l)}}"
         return f"&\\text{{where }} \\delta_i^{{(l)}} = {z}"
 
 

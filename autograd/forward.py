@@ -44,7 +44,7 @@ class Dual:
         tangent = 0.0
         if any(t != 0.0 for t in tangents):  # else every derivative would be multiplied by 0
             try:
-                local = op.local_grads(*values, out)
+                local = op.checked_grads(op.local_grads(*values, out))
             except (ArithmeticError, ValueError) as exc:
                 raise op.derivative_error(exc, values) from None
             for d, t in zip(local, tangents):

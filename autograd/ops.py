@@ -95,7 +95,7 @@ sin = primitive("sin", math.sin, lambda a, out: (cos(a),), "sin")
 cos = primitive("cos", math.cos, lambda a, out: (-sin(a),), "cos")
 
 protect(step, sign, add, sub, mul, div, pow_, neg, exp, log, sqrt, tanh, sigmoid, relu, abs_)
-protect(sin, cos)
+protect(sin, cos, families=("**", "logsumexp_"))  # the families power(c) and logsumexp(n) name
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 POWERS: dict[float, Primitive] = {}  # exponent → primitive; read by Value's ** as well
@@ -180,5 +180,4 @@ def _make_logsumexp(n: int) -> Primitive:
     template = "logsumexp(" + ", ".join(f"{{{k}}}" for k in range(n)) + ")"
     op = Primitive(f"logsumexp_{n}", _logsumexp, _softmax_weights, "log Σ exp", n, template)
     op._pickle = (logsumexp, (n,))
-    protect(op)
     return op

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .numbers import describe
-from .value import Value, reverse_topological
+from .value import Value, name_of, reverse_topological
 
-__all__ = ["Edge", "PathGraph", "path_graph"]
+__all__ = ["Edge", "PathGraph", "formula_name", "path_graph"]
 
 Edge = tuple[Value, int]
 """``(node, k)``: the edge from ``node.inputs[k]`` into ``node``."""
@@ -76,7 +76,7 @@ def path_graph(root: Value, w: Value, what: str = "w") -> PathGraph:
     order.reverse()  # inputs first
     if w not in set(order):
         raise ValueError(
-            f"{what} ({_name(w)}) is not in the graph of {_name(root)}: {_name(root)} does "
+            f"{what} ({name_of(w)}) is not in the graph of {name_of(root)}: {name_of(root)} does "
             f"not depend on it, so every path product and ∂/∂{what} is 0"
         )
     on = {w}
@@ -97,5 +97,9 @@ def path_graph(root: Value, w: Value, what: str = "w") -> PathGraph:
     return PathGraph(root, w, kept, consumers, counts)
 
 
-def _name(v: Value) -> str:
-    return repr(v.label) if v.label else f"the Value {v.data!r}"
+def formula_name(v: Value, root: Value) -> str:
+    """What a formula calls ``v``: its label, else ``root`` for the root and ``w`` for the
+    Value differentiated by (∂root/∂w)."""
+    if v.label:
+        return v.label
+    return "root" if v is root else "w"

@@ -29,6 +29,7 @@ Rule = Callable[..., Sequence[Any]]
 
 _REGISTRY: dict[str, Primitive] = {}
 _BUILT_IN: set[str] = set()
+_FAMILIES: list[str] = []  # name prefixes of built-in families (**2, logsumexp_3)
 _INFIX = ("+", "-", "*", "/", "**")
 _PYTHON_REASONS = {  # Python's own words, for errors from math and float arithmetic
     "math domain error": "outside its domain",
@@ -77,16 +78,36 @@ class Primitive:
             s = "" if self.arity == 1 else "s"
             raise TypeError(f"{self.name} takes {self.arity} input{s}, got {len(args)}")
         tracer: Any = None
+        floats = True
         for x in args:
             cls = x.__class__
-            if cls is float:
+            if cls is float and x - x == 0.0:  # a finite float
                 continue
+            floats = False
             rank = getattr(cls, "_trace_rank", None)
             if rank is not None and (tracer is None or rank > tracer._trace_rank):
                 tracer = cls
+        if floats:  # the common case in eager backward: relu's rule calls step(a) on floats
+            return self.evaluate(*args)
         if tracer is not None:
             return tracer._apply(self, args)
         return self.evaluate(*(self.number(x) for x in args))
+
+    @property
+    def infix(self) -> bool:
+        """Whether it is written between its inputs, as Python's ``a + b`` (+ − × ÷ and powers)."""
+        return self._template.startswith("{0} ")
+
+    def checked_grads(self, local: Any) -> tuple[Any, ...]:
+        """The result of ``local_grads`` as a tuple, or TypeError if it is not one derivative
+        per input (a rule returning too few would otherwise drop a term silently)."""
+        if not isinstance(local, (tuple, list)) or len(local) != self.arity:
+            n = self.arity
+            raise TypeError(
+                f"local_grads of {self.name} must return {n} derivative{'s' if n > 1 else ''} "
+                f"(one per input), got {describe(local)}"
+            )
+        return tuple(local)
 
     def number(self, x: object) -> float:
         """An argument that is not a tracer, as a float (TypeError naming this primitive)."""
@@ -190,7 +211,7 @@ def primitive(
     """
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"a primitive's name must be a non-empty str, got {describe(name)}")
-    if name in _BUILT_IN or (name.startswith("**") and name != "**"):
+    if name in _BUILT_IN or any(name.startswith(family) for family in _FAMILIES):
         raise ValueError(f"{name!r} is the name of a built-in primitive; choose another name")
     if symbol is not None and not isinstance(symbol, str):
         raise TypeError(f"symbol of {name} must be a str or None, got {describe(symbol)}")
@@ -200,9 +221,11 @@ def primitive(
     return prim
 
 
-def protect(*prims: Primitive) -> None:
-    """Mark ``prims`` as built-ins: a user's ``primitive()`` may not take their names."""
+def protect(*prims: Primitive, families: tuple[str, ...] = ()) -> None:
+    """Mark ``prims`` as built-ins: a user's ``primitive()`` may not take their names, nor a
+    name that starts as a built-in family's do (``families``: ``"**"`` for ``**2``, …)."""
     _BUILT_IN.update(p.name for p in prims)
+    _FAMILIES.extend(families)
 
 
 def _arity(name: str, forward: object) -> int:

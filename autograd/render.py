@@ -25,7 +25,7 @@ import graphviz  # type: ignore[import-untyped, unused-ignore]
 
 from .backward import grad
 from .numbers import describe
-from .paths import PathGraph, path_graph
+from .paths import PathGraph, formula_name, path_graph
 from .value import StaleGraphError, Value, reverse_topological
 
 __all__ = [
@@ -288,7 +288,7 @@ def _legend(kinds: set[str], show_grad: bool, show_local_grads: bool) -> list[st
 def _focus_caption(paths: PathGraph, total: str) -> list[str]:
     """∂root/∂w = Σ over paths of the product of the numbers on their edges, as table rows."""
     root, w = paths.root, paths.w
-    name = f"∂{_name(root)}/∂{_name(w)}"
+    name = f"∂{shorten(formula_name(root, root), 20)}/∂{shorten(formula_name(w, root), 20)}"
     count = paths.count
     rows = [
         f"{name} = sum over the {count} highlighted path{'s' * (count != 1)} of the product"
@@ -305,10 +305,6 @@ def _focus_caption(paths: PathGraph, total: str) -> list[str]:
         shown.append(f"+ … ({count - len(terms)} more paths)")
     shown.append(f"= {total}")
     return [html_escape(r) for r in rows + shown]
-
-
-def _name(v: Value) -> str:
-    return shorten(v.label, 20) if v.label else "root" if v.inputs else "w"
 
 
 def draw_graph(

@@ -447,14 +447,7 @@ def _local_grads(node: Value) -> tuple[float, ...]:
         local = op.local_grads(*(v._data for v in inputs), node._data)
     except (ArithmeticError, ValueError) as exc:
         raise derivative_error(node, exc) from None
-    return check_rule_result(node, local)
-
-
-def check_rule_result(node: Value, local: Any) -> tuple[Any, ...]:
-    """``local`` as a tuple, or TypeError if the rule did not return one derivative per input."""
-    if not isinstance(local, (tuple, list)) or len(local) != node._op.arity:  # type: ignore[union-attr]
-        raise rule_error(node, local)
-    return tuple(local)
+    return op.checked_grads(local)
 
 
 def check_fresh(node: Value, inputs: Iterable[Value]) -> None:
@@ -476,15 +469,6 @@ def derivative_error(node: Value, exc: BaseException) -> Exception:
     """The error for a local derivative that is infinite or undefined at ``node``'s inputs."""
     assert node._op is not None
     return node._op.derivative_error(exc, [v._data for v in _inputs(node)])
-
-
-def rule_error(node: Value, local: object) -> TypeError:
-    assert node._op is not None
-    n = node._op.arity
-    return TypeError(
-        f"local_grads of {node._op.name} must return {n} derivative{'s' if n > 1 else ''} "
-        f"(one per input), got {describe(local)}"
-    )
 
 
 def name_of(v: Value) -> str:

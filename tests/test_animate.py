@@ -206,3 +206,17 @@ def test_text_fits_its_boxes_in_chromium(page: Any, tmp_path: Path) -> None:
     assert page.evaluate("getComputedStyle(document.querySelector('text')).fontFamily").startswith(
         '"DejaVu Sans"'
     )
+
+
+def test_lines_write_infix_only_the_operators_and_call_the_rest() -> None:
+    from autograd import primitive
+    from autograd.animate import expression
+
+    hypot = primitive(
+        "hypot", lambda a, b: (a * a + b * b) ** 0.5, lambda a, b, out: (a / out, b / out)
+    )
+    a, b = Value(3.0, "a"), Value(4.0, "b")
+    assert expression(a * b, ["a", "b"]) == "a × b"
+    assert expression(a**b, ["a", "b"]) == "a ^ b"
+    assert expression(hypot(a, b), ["a", "b"]) == "hypot(a, b)"
+    assert expression(a**2, ["a"]) == "a²"

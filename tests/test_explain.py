@@ -139,7 +139,7 @@ def test_latex_uses_the_blogs_notation() -> None:
 def test_bad_calls() -> None:
     x = Value(1.0, label="x")
     y = x * 2
-    with pytest.raises(ValueError, match=r"w \('z'\) is not in the graph of the Value 2\.0"):
+    with pytest.raises(ValueError, match=r"w \('z'\) is not in the graph of the \* Value 2\.0"):
         explain(y, Value(3.0, label="z"))
     with pytest.raises(TypeError, match="w must be a Value"):
         explain(y, 3.0)  # type: ignore[arg-type]

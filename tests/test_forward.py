@@ -88,3 +88,11 @@ def test_bad_arguments() -> None:
         jvp(lambda v: v[0].exp(), [1000.0], [1.0])
     with pytest.raises(OverflowError, match=r"tangent of .* overflows"):
         jvp(lambda v: v[0] * 1e300, [1.0], [1e300])
+
+
+def test_a_rule_with_too_few_derivatives_is_an_error_not_a_dropped_term() -> None:
+    from autograd import primitive
+
+    short = primitive("short_rule", lambda a, b: a * b, lambda a, b, out: (b,))
+    with pytest.raises(TypeError, match="local_grads of short_rule must return 2 derivatives"):
+        jvp(lambda v: short(v[0], v[1]), [1.0, 2.0], [0.0, 1.0])

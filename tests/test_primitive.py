@@ -168,3 +168,10 @@ def test_a_rule_written_with_math_says_why_create_graph_cannot_use_it() -> None:
     assert grad(mathy(x), [x]) == [pytest.approx(math.exp(0.5))]  # floats: fine
     with pytest.raises(TypeError, match=r"local_grads of mathy cannot run on Values.*primitives"):
         grad(mathy(x), [x], create_graph=True)
+
+
+def test_built_in_family_names_are_reserved_before_use() -> None:
+    with pytest.raises(ValueError, match="built-in"):
+        primitive("logsumexp_7", lambda a: a, lambda a, out: (1.0,))  # before logsumexp(7)
+    with pytest.raises(ValueError, match="built-in"):
+        primitive("**9", lambda a: a, lambda a, out: (1.0,))

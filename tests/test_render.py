@@ -461,3 +461,11 @@ def test_subgraph_of_a_diagram_is_a_diagram() -> None:
         assert isinstance(sub, Diagram)
         sub.node("n")
     assert "subgraph cluster_a" in g.source
+
+
+def test_focus_names_an_unlabelled_computed_w_as_w() -> None:
+    x = Value(0.5, "x")
+    h = x * 3.0  # unlabelled and computed
+    y = (h * h).exp()
+    caption = draw_graph(y, focus=h).source
+    assert "∂root/∂w" in caption and "∂root/∂root" not in caption
