@@ -11,7 +11,7 @@ from .check import gradcheck, numerical_grad
 from .compiled import Compiled, TraceError, compile
 from .explain import Explanation, explain
 from .forward import Dual, jvp
-from .ops import cos, exp, log, relu, sigmoid, sin, sqrt, tanh
+from .ops import cos, exp, log, logsumexp, relu, sigmoid, sign, sin, sqrt, step, tanh
 from .primitive import Primitive, primitive
 from .render import draw_graph
 from .steps import Step, backward_steps
@@ -39,12 +39,15 @@ __all__ = [
     "gradcheck",
     "jvp",
     "log",
+    "logsumexp",
     "numerical_grad",
     "primitive",
     "relu",
     "reverse_topological",
     "sigmoid",
+    "sign",
     "sin",
     "sqrt",
+    "step",
     "tanh",
 ]

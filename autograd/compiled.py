@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .numbers import describe, real
+from .numbers import as_list, describe, real, unordered
 from .primitive import Primitive
 from .value import (
     Value,
@@ -149,12 +149,12 @@ class Compiled:
         """``list(map(fast, xs, ys))`` in one call: the loss of every sample, and the sum of
         ``scale``·∂loss/∂p added to ``p.grad``.  The parameters are read and written once, not
         once per sample, so it is faster; all samples must share one structure."""
-        rows = [list(c) if _is_list(c) else None for c in columns]
+        rows = [as_list(c) for c in columns]
         for k, row in enumerate(rows):
             if row is None:
                 raise TypeError(
                     f"{self.name}.map needs one list per argument (e.g. map(xs, ys)); "
-                    f"argument {k} is {describe(columns[k])}"
+                    f"argument {k} is {unordered(columns[k])}"
                 )
         lengths = {len(r) for r in rows if r is not None}
         if len(lengths) > 1:
@@ -284,17 +284,6 @@ def _parameter_names(fn: Callable[..., Any]) -> list[str]:
     return [p.name for p in signature.parameters.values() if p.kind in kinds]
 
 
-def _is_list(a: object) -> bool:
-    """A list, a tuple or another sized iterable (a numpy array); not a str, a dict, a Value."""
-    if isinstance(a, (list, tuple)):
-        return True
-    return (
-        hasattr(a, "__len__")
-        and hasattr(a, "__iter__")
-        and not isinstance(a, (str, bytes, dict, Value))
-    )
-
-
 def _flatten(a: Any, flat: list[float], where: str) -> Any:
     """Append the numbers in ``a`` to ``flat``; return its structure: None for a number, the
     length for a list of numbers, else a tuple of its entries' structures."""
@@ -316,20 +305,31 @@ def _flatten(a: Any, flat: list[float], where: str) -> Any:
             f"argument {where} is a Value; a compiled function takes numbers (and lists of "
             "numbers): it makes the Values itself when it traces"
         )
-    if _is_list(a):
-        items = list(a)
+    items = as_list(a)
+    if items is not None:
         shapes = [_flatten(x, flat, f"{where}[{k}]") for k, x in enumerate(items)]
         return len(items) if all(s is None for s in shapes) else tuple(shapes)
-    flat.append(real(a, f"argument {where}"))
+    flat.append(_number(a, where))
     return None
+
+
+def _number(a: object, where: str) -> float:
+    """An argument that is not a list, as a float; a set or a dict is refused as unordered."""
+    try:
+        return real(a, f"argument {where}")
+    except TypeError:
+        raise TypeError(
+            f"argument {where} must be a number or a list of numbers, got {unordered(a)}"
+        ) from None
 
 
 def _stand_ins(a: Any, where: str, made: dict[Value, str]) -> Any:
     """Leaf Values labelled ``x[0]``…, holding ``a``'s numbers in its structure; ``made`` gets
     each one's variable name in the generated code (x0, x1, …)."""
-    if _is_list(a):
-        return [_stand_ins(x, f"{where}[{k}]", made) for k, x in enumerate(a)]
-    v = Value(real(a, f"argument {where}"), where)
+    items = as_list(a)
+    if items is not None:
+        return [_stand_ins(x, f"{where}[{k}]", made) for k, x in enumerate(items)]
+    v = Value(_number(a, where), where)
     made[v] = _variable(where)
     return v
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Mapping, MappingView, Set
+from typing import Any
 
-__all__ = ["describe", "real", "short"]
+__all__ = ["as_list", "describe", "positive_int", "real", "short", "unordered"]
+
+_UNORDERED = (Set, Mapping, MappingView)  # sets, dicts and their views: no order to index by
 
 
 def short(x: object, limit: int = 80) -> str:
@@ -39,3 +43,41 @@ def real(x: object, what: str) -> float:
     if not math.isfinite(f):
         raise ValueError(f"{what} must be a finite number, got {f!r}")
     return f
+
+
+def positive_int(x: object, what: str) -> int:
+    """``x`` as an int ≥ 1: TypeError for anything but an integer (bools, 2.0), ValueError for
+    nan and numbers ≤ 0, so that a size or a limit can never be switched off by accident."""
+    if isinstance(x, float) and math.isnan(x):
+        raise ValueError(f"{what} must be a positive integer, got nan")
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"{what} must be a positive integer, got {describe(x)}")
+    if x < 1:
+        raise ValueError(f"{what} must be a positive integer, got {x!r}")
+    return int(x)
+
+
+def as_list(x: object) -> list[Any] | None:
+    """``list(x)`` for a list-like ``x`` (list, tuple, numpy array, ...), else None.
+
+    Strings, bytes, unordered collections (sets, dicts and their views), Values (and the other
+    stand-ins a primitive accepts) and 0-d numpy arrays are not list-like here, though Python
+    can iterate some of them.
+    """
+    if (
+        isinstance(x, (str, bytes, *_UNORDERED))
+        or hasattr(type(x), "_trace_rank")
+        or not isinstance(x, Iterable)
+    ):
+        return None
+    try:
+        return list(x)
+    except TypeError:  # iterable by its type, not by its value (a 0-d numpy array)
+        return None
+
+
+def unordered(x: object) -> str:
+    """``describe(x)``, saying why a set or dict is not accepted as a list."""
+    if isinstance(x, _UNORDERED):
+        return f"{describe(x)} (a {type(x).__name__} has no order; use a list)"
+    return describe(x)

@@ -14,8 +14,6 @@ The graph is read only through public attributes (``data``, ``grad``, ``label``,
 
 from __future__ import annotations
 
-import math
-import numbers
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,7 +22,7 @@ from typing import Any
 import graphviz  # type: ignore[import-untyped, unused-ignore]
 
 from .backward import grad
-from .numbers import describe
+from .numbers import describe, positive_int
 from .paths import PathGraph, formula_name, path_graph
 from .value import StaleGraphError, Value, reverse_topological
 
@@ -34,7 +32,6 @@ __all__ = [
     "LABEL_LIMIT",
     "Diagram",
     "GraphvizNotFoundError",
-    "check_limit",
     "draw_graph",
     "format_number",
     "html_escape",
@@ -129,24 +126,12 @@ def format_number(x: float) -> str:
     return "0" if s == "-0" else s
 
 
-def check_limit(n: object, name: str) -> int:
-    """A size limit such as ``max_nodes``: a positive int (TypeError, or ValueError for nan and
-    numbers ≤ 0), so a limit can never be switched off by accident."""
-    if isinstance(n, float) and math.isnan(n):
-        raise ValueError(f"{name} must be a positive integer, got nan")
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {describe(n)}")
-    if n <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
-
-
 def graph_of(root: Value, max_nodes: object, caller: str = "draw_graph") -> list[Value]:
     """Every Value of ``root``'s graph, inputs first, or an error before anything is built if
     there are more than ``max_nodes`` of them."""
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {describe(root)}")
-    limit = check_limit(max_nodes, "max_nodes")
+    limit = positive_int(max_nodes, "max_nodes")
     order = reverse_topological(root)
     if len(order) > limit:
         raise ValueError(

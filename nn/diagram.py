@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autograd.numbers import positive_int
 from autograd.render import (
     EDGE_LABEL_COLOR,
     FONT,
@@ -21,7 +22,6 @@ from autograd.render import (
     RANKDIRS,
     VALUE_COLOR,
     Diagram,
-    check_limit,
     format_number,
     html_escape,
 )
@@ -82,7 +82,7 @@ def draw_network(
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    max_edges = check_limit(max_edges, "max_edges")
+    max_edges = positive_int(max_edges, "max_edges")
     sizes = list(net.sizes)
     edges = sum(len(row) for matrix in net.weights for row in matrix)
     if edges > max_edges:

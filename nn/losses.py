@@ -13,18 +13,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import Value, log
+from autograd.numbers import as_list, describe, short, unordered
 from autograd.ops import logsumexp
 
 from .notation import subscript
-from .validate import (
-    REDUCTIONS,
-    as_list,
-    check_reduction,
-    check_vector,
-    describe,
-    short,
-    unordered,
-)
+from .validate import REDUCTIONS, check_reduction, check_vector
 
 __all__ = [
     "REDUCTIONS",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import overload
 
 from autograd import Value
-from autograd.numbers import describe, real, short
+from autograd.numbers import as_list, describe, positive_int, real, short, unordered
 from autograd.render import Diagram
 
 from .activations import ACTIVATIONS, activate, check_activation
@@ -27,14 +27,11 @@ from .io import read, write
 from .notation import bias_label, neuron_label, preactivation_label, superscript, weight_label
 from .validate import (
     Matrix,
-    as_list,
     check_parameter_count,
     check_parameters,
-    check_positive_int,
     check_seed,
     check_sizes,
     check_vector,
-    unordered,
 )
 
 __all__ = ["MLP", "Layer", "Module", "Network", "Neuron"]
@@ -114,7 +111,7 @@ class Neuron(Module):
         seed: int | None = None,
     ) -> None:
         if _is_size(weights):
-            n = check_positive_int(weights, "Neuron's number of inputs")
+            n = positive_int(weights, "Neuron's number of inputs")
             check_parameter_count(n + (bias is not None), "the Neuron")
             weights = _uniform(random.Random(check_seed(seed)), n, n)
         elif seed is not None:
@@ -206,13 +203,13 @@ class Layer(Module):
         seed: int | None = None,
     ) -> None:
         if _is_size(weights):
-            n_in = check_positive_int(weights, "Layer's number of inputs")
+            n_in = positive_int(weights, "Layer's number of inputs")
             if not _is_size(biases):
                 raise TypeError(
                     f"Layer({n_in}, n_out) needs its number of neurons as an int, got "
                     f"{describe(biases)}"
                 )
-            n_out = check_positive_int(biases, "Layer's number of neurons")
+            n_out = positive_int(biases, "Layer's number of neurons")
             check_parameter_count(n_in * n_out, "the Layer")
             rng = random.Random(check_seed(seed))
             weights = [
@@ -519,12 +516,12 @@ class MLP(Network):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], *, seed: int | None = None) -> None:
-        n = check_positive_int(nin, "MLP's nin (number of inputs)")
+        n = positive_int(nin, "MLP's nin (number of inputs)")
         outs = as_list(nouts)
         if not outs:
             raise TypeError(
                 "MLP(nin, nouts) needs nouts, the list of layer sizes after the inputs, such as "
                 f"[4, 4, 1], got {unordered(nouts)}"
             )
-        sizes = [n] + [check_positive_int(k, f"MLP's nouts[{i}]") for i, k in enumerate(outs)]
+        sizes = [n] + [positive_int(k, f"MLP's nouts[{i}]") for i, k in enumerate(outs)]
         super().__init__(sizes, "relu", True, output_activation="linear", seed=seed)

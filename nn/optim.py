@@ -6,8 +6,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
-
-from .validate import describe, real
+from autograd.numbers import describe, real
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 

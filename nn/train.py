@@ -22,21 +22,13 @@ from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
 import autograd
 from autograd import Value
+from autograd.numbers import as_list, describe, positive_int, real, short, unordered
 
 from .feedback import Feedback, TrainingWarning
 from .losses import mse
 from .module import Network
 from .optim import SGD, Optimizer
-from .validate import (
-    as_list,
-    check_positive_int,
-    check_seed,
-    check_vector,
-    describe,
-    real,
-    short,
-    unordered,
-)
+from .validate import check_seed, check_vector
 
 __all__ = ["History", "Model", "train"]
 
@@ -104,8 +96,8 @@ def train(
     """
     _check_model(model)
     data = _check_data(model, xs, ys)
-    epochs = check_positive_int(epochs, "epochs")
-    batch = 1 if batch_size is None else check_positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    batch = 1 if batch_size is None else positive_int(batch_size, "batch_size")
     opt = _optimizer(model, optimizer, lr)
     if not callable(loss):
         raise TypeError(

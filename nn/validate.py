@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, MappingView, Set
 from typing import Any
 
 from autograd import Value
-from autograd.numbers import describe, real, short
+from autograd.numbers import as_list, describe, positive_int, real, short, unordered
 
 from .notation import superscript
 
@@ -15,17 +14,12 @@ __all__ = [
     "MAX_PARAMETERS",
     "REDUCTIONS",
     "Matrix",
-    "as_list",
     "check_parameter_count",
     "check_parameters",
-    "check_positive_int",
     "check_reduction",
     "check_seed",
     "check_sizes",
     "check_vector",
-    "describe",
-    "real",
-    "short",
 ]
 
 Matrix = list[list[float]]
@@ -35,19 +29,9 @@ MAX_PARAMETERS = 1_000_000
 100 bytes, and a graph node per use in every forward pass), so a larger network would exhaust
 memory or take minutes per sample. Larger sizes are refused before anything is allocated."""
 
-_UNORDERED = (Set, Mapping, MappingView)  # sets, dicts and their views: no order to index by
 
 REDUCTIONS = ("sum", "mean")
 """How ``mse`` combines the squared errors: Σᵢ (the blog's formula) or their mean."""
-
-
-def check_positive_int(x: object, what: str) -> int:
-    """``x`` as an int ≥ 1 (bools and floats like 2.0 are refused)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{what} must be a positive integer, got {describe(x)}")
-    if x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
 
 
 def check_seed(seed: object) -> int | None:
@@ -71,7 +55,7 @@ def check_sizes(sizes: object) -> list[int]:
             f"sizes needs at least two layers (inputs and outputs), such as [3, 2, 2], "
             f"got {short(items)}"
         )
-    return [check_positive_int(n, f"sizes[{k}]") for k, n in enumerate(items)]
+    return [positive_int(n, f"sizes[{k}]") for k, n in enumerate(items)]
 
 
 def check_parameter_count(count: int, what: str) -> None:
@@ -82,27 +66,6 @@ def check_parameter_count(count: int, what: str) -> None:
             f"{MAX_PARAMETERS:,} (nn.MAX_PARAMETERS): each is a Python object, so it would "
             "exhaust memory long before it trained"
         )
-
-
-def as_list(x: object) -> list[Any] | None:
-    """``list(x)`` for a list-like ``x`` (list, tuple, numpy array, ...), else None.
-
-    Strings, bytes, Values and unordered collections (sets, dicts and their views) are not
-    list-like here, though Python can iterate them; nor is a 0-d numpy array.
-    """
-    if isinstance(x, (str, bytes, Value, *_UNORDERED)) or not isinstance(x, Iterable):
-        return None
-    try:
-        return list(x)
-    except TypeError:  # iterable by its type, not by its value (a 0-d numpy array)
-        return None
-
-
-def unordered(x: object) -> str:
-    """``describe(x)``, saying why a set or dict is not accepted as a list."""
-    if isinstance(x, _UNORDERED):
-        return f"{describe(x)} (a {type(x).__name__} has no order; use a list)"
-    return describe(x)
 
 
 def check_reduction(reduction: object) -> str:

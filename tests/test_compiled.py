@@ -561,3 +561,14 @@ def test_train_compiled_equals_eager(batch_size, shuffle, adam):
         weights.append([p.data for p in net.parameters()])
     assert histories[1] == histories[0]  # not just within 1e-12: the same numbers
     assert weights[1] == weights[0]
+
+
+def test_unordered_and_zero_d_arguments_are_refused_as_lists_are_elsewhere() -> None:
+    net = nn.Network([2, 1], seed=0)
+    fast = compile(lambda x: nn.mse(net(x), [0.0]), net.parameters())
+    with pytest.raises(TypeError, match=r"argument x .* set .*has no order"):
+        fast({0.1, 0.2})
+    with pytest.raises(TypeError, match="argument x must be a number or a list"):
+        fast(np.array(1.0))
+    with pytest.raises(TypeError, match=r"map needs one list per argument.*dict"):
+        fast.map({0: [0.1, 0.2]})
