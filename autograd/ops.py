@@ -11,12 +11,11 @@ drawings and the ``nn`` activations all read this table.
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 import re
 from typing import Any
 
-from .numbers import describe, real
+from .numbers import positive_int, real
 from .primitive import Primitive, primitive, protect
 
 __all__ = [
@@ -152,11 +151,7 @@ def logsumexp(n: int) -> Primitive:
     ∂out/∂zᵢ = e^(zᵢ − out), whose exponents are ≤ 0: no overflow at ±1000, and differentiable
     again (``create_graph``).
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"logsumexp needs a number of inputs (an int ≥ 1), got {describe(n)}")
-    if n < 1:
-        raise ValueError(f"logsumexp needs at least one input, got n = {n}")
-    n = int(n)
+    n = positive_int(n, "logsumexp's number of inputs")
     op = LOGSUMEXPS.get(n)
     if op is None:
         op = _make_logsumexp(n)
