@@ -151,7 +151,7 @@ def test_logsumexp_family_is_cached_pickles_and_draws() -> None:
 @pytest.mark.parametrize(
     ("n", "error", "words"),
     [
-        (0, ValueError, ["at least one input", "0"]),
+        (0, ValueError, ["logsumexp", "positive integer", "0"]),
         (2.0, TypeError, ["logsumexp", "float 2.0"]),
         (True, TypeError, ["logsumexp", "bool"]),
     ],
