@@ -285,7 +285,8 @@ class Value:
     cos = _unary(ops.cos, "cos x.")
 
     def __pow__(self, other: Value | Number) -> Value:
-        """xᶜ for a number c (any real base), or xʸ for a Value y (a positive base)."""
+        """xᶜ for a number c (a negative base only with an integer c), or xʸ for a Value y (a
+        positive base)."""
         if isinstance(other, Value):
             return _node(ops.pow_, ops.pow_.evaluate(self._data, other._data), self, other)
         op = _POWERS.get(other) if other.__class__ in (int, float) else None  # x², fast

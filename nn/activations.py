@@ -11,7 +11,7 @@ from typing import TypeVar
 from autograd import Primitive, Value, relu, sigmoid, tanh
 from autograd.numbers import describe
 
-__all__ = ["ACTIVATIONS", "activate", "check_activation", "derivative", "symbol"]
+__all__ = ["ACTIVATIONS", "SATURATED", "activate", "check_activation", "derivative", "symbol"]
 
 ACTIVATIONS: dict[str, Primitive | None] = {
     "sigmoid": sigmoid,
@@ -22,6 +22,10 @@ ACTIVATIONS: dict[str, Primitive | None] = {
 """Activation names a Network accepts: σ, tanh, max(0, ·), and the identity (None: no node)."""
 
 T = TypeVar("T", Value, float)
+
+SATURATED = 0.01
+"""A unit with f′(z) below this passes almost no gradient back: saturated (σ′ ≤ 1/4, so this is
+under 4% of its largest value, |z| > 4.6), as the diagram and ``train``'s warnings judge it."""
 
 
 def check_activation(name: object, what: str = "activation") -> str:

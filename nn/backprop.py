@@ -102,21 +102,20 @@ def forward_numbers(
     return zs, xs
 
 
-def _loss_slope(loss: str, out: list[float], target: list[float], reduction: str) -> list[float]:
-    """∂L/∂xᵢ⁽ᴸ⁾, and the loss L, for the output x⁽ᴸ⁾ = ``out``."""
-    if loss == "mse":
-        scale = 2.0 / len(out) if reduction == "mean" else 2.0
-        return [scale * (o - t) for o, t in zip(out, target)]
-    lse = logsumexp(len(out))(*out)
-    return [math.exp(o - lse) * sum(target) - t for o, t in zip(out, target)]
-
-
-def _loss_value(loss: str, out: list[float], target: list[float], reduction: str) -> float:
+def _loss_and_slope(
+    loss: str, out: list[float], target: list[float], reduction: str
+) -> tuple[float, list[float]]:
+    """The loss L and ∂L/∂xᵢ⁽ᴸ⁾, for the output x⁽ᴸ⁾ = ``out``: MSE, or the cross-entropy of
+    the logits ``out`` against class probabilities ``target`` (softmax(x)ᵢ·Σₖ yₖ − yᵢ)."""
     if loss == "mse":
         total = sum((o - t) * (o - t) for o, t in zip(out, target))
-        return total / len(out) if reduction == "mean" else total
+        scale = 2.0 / len(out) if reduction == "mean" else 2.0
+        value = total / len(out) if reduction == "mean" else total
+        return value, [scale * (o - t) for o, t in zip(out, target)]
     lse: float = logsumexp(len(out))(*out)
-    return lse * sum(target) - sum(t * o for t, o in zip(target, out))
+    mass = sum(target)
+    value = lse * mass - sum(t * o for t, o in zip(target, out))
+    return value, [math.exp(o - lse) * mass - t for o, t in zip(out, target)]
 
 
 def _check_loss(loss: object, reduction: object) -> str:
@@ -162,12 +161,12 @@ def backprop(
     target = _target_numbers(net, y, loss)
     zs, xs = forward_numbers(net, x)
     out = xs[-1]
-    value = _finite([_loss_value(loss, out, target, reduction)], lambda i: f"the {loss} loss")[0]
+    value, slope = _loss_and_slope(loss, out, target, reduction)
+    value = _finite([value], lambda i: f"the {loss} loss")[0]
     slopes = [  # f′(z⁽ˡ⁾) for every layer after the input
         [derivative(layer.activation, zi, xi) for zi, xi in zip(z, xl)]
         for layer, z, xl in zip(net.layers, zs, xs[1:])
     ]
-    slope = _loss_slope(loss, out, target, reduction)
     delta = [s * d for s, d in zip(slope, slopes[-1])]  # δ⁽ᴸ⁾
     deltas = [_finite(delta, partial(_delta_name, len(xs)))]
     weights = net.weight_matrices()
@@ -246,7 +245,8 @@ def numerical_grad_matrices(
 ) -> list[Matrix]:
     """∇W⁽¹⁾, ∇W⁽²⁾, … by central differences (``autograd.numerical_grad``).
 
-    Entry [i][j] of matrix l ≈ (L(wᵢⱼ⁽ˡ⁺¹⁾ + ε) − L(wᵢⱼ⁽ˡ⁺¹⁾ − ε)) / 2ε.
+    Entry [i][j] of matrix l ≈ (L(w + h) − L(w − h)) / 2h for w = wᵢⱼ⁽ˡ⁺¹⁾ and the step
+    h = ε·max(1, |w|), as ``numerical_grad`` takes it.
     """
     f = _loss_function(_check_loss(loss, reduction), reduction)
     eps = real(eps, "eps")

@@ -26,7 +26,7 @@ from autograd.render import (
     html_escape,
 )
 
-from .activations import derivative, symbol
+from .activations import SATURATED, derivative, symbol
 from .notation import bias_label, neuron_label, superscript, weight_label
 
 __all__ = ["DEFAULT_MAX_EDGES", "draw_network"]
@@ -35,7 +35,6 @@ EDGE_COLOR = "#495057"
 POSITIVE_COLOR = "#1c7ed6"  # blue: w > 0
 NEGATIVE_COLOR = "#e8590c"  # orange: w < 0
 FLAG_COLOR = "#dee2e6"  # grey fill: a unit that passes (almost) no gradient back
-SATURATED = 0.01
 """f′(z) below this flags a sigmoid or tanh unit as saturated: the gradient through it shrinks
 at least a hundredfold."""
 DEFAULT_MAX_EDGES = 500

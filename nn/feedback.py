@@ -4,7 +4,7 @@
 - the mean loss rose for :data:`RISING_EPOCHS` epochs in a row, by :data:`RISE` or more in all
   (smaller rises are the noise of stochastic gradient descent);
 - the loss stopped improving for :data:`STALLED_EPOCHS` epochs while the sigmoid units are
-  mostly saturated: σ′(z) = x(1 − x) < :data:`SATURATED_SLOPE` for more than half of the
+  mostly saturated: σ′(z) = x(1 − x) < :data:`SATURATED` for more than half of the
   (unit, sample) pairs, so almost no gradient flows back through them.  (Saturation alone is no
   alarm: a trained classifier's units are often saturated on the samples it gets right.)
 """
@@ -17,13 +17,13 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from .activations import SATURATED, derivative
 from .backprop import forward_numbers
 from .module import Network
 
 __all__ = [
     "RISE",
     "RISING_EPOCHS",
-    "SATURATED_SLOPE",
     "STALLED_EPOCHS",
     "Feedback",
     "TrainingWarning",
@@ -33,7 +33,6 @@ __all__ = [
 RISING_EPOCHS = 3
 RISE = 0.1  # 10%
 STALLED_EPOCHS = 5
-SATURATED_SLOPE = 0.01  # σ′ below 4% of its largest value, 1/4 (|z| > 4.6)
 SAMPLES_CHECKED = 64  # saturation is measured on the first samples only
 
 
@@ -98,7 +97,7 @@ class Feedback:
             return ""
         units = cases // len(self._inputs)
         return (
-            f"the sigmoid units are saturated (σ′(z) = x(1 − x) < {SATURATED_SLOPE}) in "
+            f"the sigmoid units are saturated (σ′(z) = x(1 − x) < {SATURATED}) in "
             f"{saturated / cases:.0%} of cases ({units} units × {len(self._inputs)} samples) and "
             f"the mean {self._name} has not improved for {STALLED_EPOCHS} epochs "
             f"({history[-1]:.4g}): almost no gradient flows back through them. Learning rate too "
@@ -108,12 +107,13 @@ class Feedback:
 
 def saturation(net: Network, inputs: Sequence[Sequence[float]]) -> tuple[int, int]:
     """(saturated, all) over the (sigmoid unit, input) pairs of ``net``: how many have
-    σ′(z) = x(1 − x) below :data:`SATURATED_SLOPE`."""
-    layers = [k + 1 for k, layer in enumerate(net.layers) if layer.activation == "sigmoid"]
+    σ′(z) = x(1 − x) below :data:`SATURATED`."""
+    layers = [k for k, layer in enumerate(net.layers) if layer.activation == "sigmoid"]
     saturated = cases = 0
     for x in inputs:
-        _, xs = forward_numbers(net, x)
+        zs, xs = forward_numbers(net, x)
         for k in layers:
-            cases += len(xs[k])
-            saturated += sum(out * (1.0 - out) < SATURATED_SLOPE for out in xs[k])
+            cases += len(zs[k])
+            slopes = (derivative("sigmoid", z, out) for z, out in zip(zs[k], xs[k + 1]))
+            saturated += sum(slope < SATURATED for slope in slopes)
     return saturated, cases

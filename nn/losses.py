@@ -17,7 +17,7 @@ from autograd.numbers import as_list, describe, short, unordered
 from autograd.ops import logsumexp
 
 from .notation import subscript
-from .validate import REDUCTIONS, check_reduction, check_vector
+from .validate import REDUCTIONS, check_reduction, check_vector, class_index
 
 __all__ = [
     "REDUCTIONS",
@@ -150,8 +150,9 @@ def cross_entropy(logits: Vector, target: int | Sequence[Value | float]) -> Valu
     z = _predictions(logits, "cross_entropy")
     n = len(z)
     lse: Value = logsumexp(n)(*z)
-    if _is_index(target):
-        loss = lse - z[_check_index(target, n)]
+    k = class_index(target, n, "cross_entropy target")
+    if k is not None:
+        loss = lse - z[k]
     else:
         terms = []  # −Σᵢ yᵢ ln softmax(z)ᵢ = Σᵢ yᵢ (ln Σⱼ e^zⱼ − zᵢ), without the terms yᵢ = 0
         for zi, y in zip(z, class_target(target, n)):
@@ -163,24 +164,11 @@ def cross_entropy(logits: Vector, target: int | Sequence[Value | float]) -> Valu
     return loss
 
 
-def _is_index(target: object) -> bool:
-    return isinstance(target, numbers.Integral) and not isinstance(target, bool)
-
-
-def _check_index(target: Any, n: int) -> int:
-    k = int(target)
-    if not 0 <= k < n:
-        raise ValueError(
-            f"cross_entropy target index {k} is out of range for {n} logits (classes 0 … {n - 1})"
-        )
-    return k
-
-
 def class_target(target: object, n: int) -> list[Value | float]:
     """A cross-entropy target as n class probabilities: one-hot for a class index k (0 … n − 1),
     else the given list, checked (entries in [0, 1], summing to 1)."""
-    if _is_index(target):
-        k = _check_index(target, n)
+    k = class_index(target, n, "cross_entropy target")
+    if k is not None:
         return [1.0 if i == k else 0.0 for i in range(n)]
     if as_list(target) is None:
         raise TypeError(

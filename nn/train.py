@@ -28,7 +28,7 @@ from .feedback import Feedback, TrainingWarning
 from .losses import mse
 from .module import Network
 from .optim import SGD, Optimizer
-from .validate import check_seed, check_vector
+from .validate import check_seed, check_vector, class_index
 
 __all__ = ["History", "Model", "train"]
 
@@ -326,14 +326,8 @@ def _numbers(v: object, what: str) -> Any:
 
 def _target(y: object, n_out: int, what: str) -> Any:
     """A list of ``n_out`` numbers, or a class index (an int, 0 … n_out − 1)."""
-    if isinstance(y, numbers.Integral) and not isinstance(y, bool):
-        k = int(y)
-        if not 0 <= k < n_out:
-            raise ValueError(
-                f"{what} is the class index {k}, out of range (0 … {n_out - 1} for {n_out} outputs)"
-            )
-        return k
-    return check_vector(y, n_out, what)
+    k = class_index(y, n_out, what)
+    return k if k is not None else check_vector(y, n_out, what)
 
 
 def _optimizer(model: Model, optimizer: object, lr: object) -> Optimizer:

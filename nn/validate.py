@@ -20,6 +20,7 @@ __all__ = [
     "check_seed",
     "check_sizes",
     "check_vector",
+    "class_index",
 ]
 
 Matrix = list[list[float]]
@@ -32,6 +33,19 @@ memory or take minutes per sample. Larger sizes are refused before anything is a
 
 REDUCTIONS = ("sum", "mean")
 """How ``mse`` combines the squared errors: Σᵢ (the blog's formula) or their mean."""
+
+
+def class_index(target: object, n: int, what: str) -> int | None:
+    """A class index k (an int, 0 … n − 1) for a target that is an integer; None for a target
+    that is not (a list of numbers); ValueError, naming ``what``, for one out of range."""
+    if isinstance(target, bool) or not isinstance(target, numbers.Integral):
+        return None
+    k = int(target)
+    if not 0 <= k < n:
+        raise ValueError(
+            f"{what} is the class index {k}, out of range (0 … {n - 1} for {n} classes)"
+        )
+    return k
 
 
 def check_seed(seed: object) -> int | None:

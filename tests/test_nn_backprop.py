@@ -256,7 +256,7 @@ def test_unknown_losses_and_reductions_are_refused() -> None:
         nn.numerical_grad_matrices(net, x, y, reduction="max")
     with pytest.raises(ValueError, match="unknown reduction 'max'"):
         nn.autograd_grad_matrices(net, x, y, reduction="max")
-    with pytest.raises(ValueError, match="index 2 is out of range"):
+    with pytest.raises(ValueError, match="class index 2, out of range"):
         nn.backprop(net, x, 2, loss="cross_entropy")
     with pytest.raises(ValueError, match="sum to 1"):
         nn.backprop(net, x, [0.5, 0.6], loss="cross_entropy")

@@ -284,7 +284,7 @@ def test_cross_entropies_are_differentiable_twice() -> None:
 @pytest.mark.parametrize(
     ("target", "error", "words"),
     [
-        (2, ValueError, ["index 2", "out of range", "2 logits", "0 … 1"]),
+        (2, ValueError, ["index 2", "out of range", "2 classes", "0 … 1"]),
         (-1, ValueError, ["index -1", "out of range"]),
         (True, TypeError, ["class index", "bool"]),
         (1.0, TypeError, ["class index", "float 1.0"]),
