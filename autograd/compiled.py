@@ -50,16 +50,16 @@ DEFAULT_MAX_NODES = 100_000
 """Largest traced graph, in Values, that ``compile`` turns into code unless given a larger
 ``max_nodes`` (generating and compiling the code takes about 2 s per 50,000 Values)."""
 
+_SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 11, 12, 13, 14, 100  # Python's precedences, in order
 # A primitive whose forward is one of Python's operators is written as that operator (the
 # same function, without a call), with Python's precedence for parentheses.
 _INLINE: dict[Callable[..., Any], tuple[str, int]] = {
-    operator.add: ("+", 11),
-    operator.sub: ("-", 11),
-    operator.mul: ("*", 12),
-    operator.truediv: ("/", 12),
-    operator.neg: ("-", 13),
+    operator.add: ("+", _SUM),
+    operator.sub: ("-", _SUM),
+    operator.mul: ("*", _PRODUCT),
+    operator.truediv: ("/", _PRODUCT),
+    operator.neg: ("-", _UNARY),
 }
-_SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 11, 12, 13, 14, 100
 _WIDTH = 96  # the generated source's line width, for lists of names
 
 # Names the generated code uses for itself; arguments and functions stay clear of them.

@@ -22,6 +22,24 @@ __all__ = ["Dual", "jvp"]
 Number = int | float
 
 
+def _binary(op: Primitive, reflected: bool = False) -> Callable[[Dual, Any], Dual]:
+    """Dual's operator method for the binary primitive ``op`` (``other ∘ self`` reflected)."""
+
+    def method(self: Dual, other: Any) -> Any:
+        return op(other, self) if reflected else op(self, other)
+
+    return method
+
+
+def _unary(op: Primitive) -> Callable[[Dual], Dual]:
+    """Dual's method for the unary primitive ``op``."""
+
+    def method(self: Dual) -> Any:
+        return op(self)
+
+    return method
+
+
 class Dual:
     """A value and its tangent, for forward mode: u + u̇·ε with ε² = 0."""
 
@@ -59,69 +77,31 @@ class Dual:
         return result
 
     # The same operators and methods as Value, each a call of the op table.
-    def __add__(self, other: Dual | Value | Number) -> Dual:
-        return ops.add(self, other)  # type: ignore[no-any-return]
-
-    def __radd__(self, other: Value | Number) -> Dual:
-        return ops.add(other, self)  # type: ignore[no-any-return]
-
-    def __sub__(self, other: Dual | Value | Number) -> Dual:
-        return ops.sub(self, other)  # type: ignore[no-any-return]
-
-    def __rsub__(self, other: Value | Number) -> Dual:
-        return ops.sub(other, self)  # type: ignore[no-any-return]
-
-    def __mul__(self, other: Dual | Value | Number) -> Dual:
-        return ops.mul(self, other)  # type: ignore[no-any-return]
-
-    def __rmul__(self, other: Value | Number) -> Dual:
-        return ops.mul(other, self)  # type: ignore[no-any-return]
-
-    def __truediv__(self, other: Dual | Value | Number) -> Dual:
-        return ops.div(self, other)  # type: ignore[no-any-return]
-
-    def __rtruediv__(self, other: Value | Number) -> Dual:
-        return ops.div(other, self)  # type: ignore[no-any-return]
+    __add__ = _binary(ops.add)
+    __radd__ = _binary(ops.add, reflected=True)
+    __sub__ = _binary(ops.sub)
+    __rsub__ = _binary(ops.sub, reflected=True)
+    __mul__ = _binary(ops.mul)
+    __rmul__ = _binary(ops.mul, reflected=True)
+    __truediv__ = _binary(ops.div)
+    __rtruediv__ = _binary(ops.div, reflected=True)
+    __rpow__ = _binary(ops.pow_, reflected=True)
+    __neg__ = _unary(ops.neg)
+    exp = _unary(ops.exp)
+    log = _unary(ops.log)
+    sqrt = _unary(ops.sqrt)
+    tanh = _unary(ops.tanh)
+    sigmoid = _unary(ops.sigmoid)
+    relu = _unary(ops.relu)
+    abs = _unary(ops.abs_)
+    __abs__ = abs
+    sin = _unary(ops.sin)
+    cos = _unary(ops.cos)
 
     def __pow__(self, other: Dual | Value | Number) -> Dual:
         if isinstance(other, (Dual, Value)):
             return ops.pow_(self, other)  # type: ignore[no-any-return]
         return ops.power(other)(self)  # type: ignore[no-any-return]
-
-    def __rpow__(self, other: Value | Number) -> Dual:
-        return ops.pow_(other, self)  # type: ignore[no-any-return]
-
-    def __neg__(self) -> Dual:
-        return ops.neg(self)  # type: ignore[no-any-return]
-
-    def exp(self) -> Dual:
-        return ops.exp(self)  # type: ignore[no-any-return]
-
-    def log(self) -> Dual:
-        return ops.log(self)  # type: ignore[no-any-return]
-
-    def sqrt(self) -> Dual:
-        return ops.sqrt(self)  # type: ignore[no-any-return]
-
-    def tanh(self) -> Dual:
-        return ops.tanh(self)  # type: ignore[no-any-return]
-
-    def sigmoid(self) -> Dual:
-        return ops.sigmoid(self)  # type: ignore[no-any-return]
-
-    def relu(self) -> Dual:
-        return ops.relu(self)  # type: ignore[no-any-return]
-
-    def abs(self) -> Dual:
-        return ops.abs_(self)  # type: ignore[no-any-return]
-
-    __abs__ = abs
-
-    def sin(self) -> Dual:
-        return ops.sin(self)  # type: ignore[no-any-return]
-
-    def cos(self) -> Dual:
-        return ops.cos(self)  # type: ignore[no-any-return]
 
 
 _new = object.__new__

@@ -96,3 +96,30 @@ def test_a_rule_with_too_few_derivatives_is_an_error_not_a_dropped_term() -> Non
     short = primitive("short_rule", lambda a, b: a * b, lambda a, b, out: (b,))
     with pytest.raises(TypeError, match="local_grads of short_rule must return 2 derivatives"):
         jvp(lambda v: short(v[0], v[1]), [1.0, 2.0], [0.0, 1.0])
+
+
+def test_dual_has_the_operators_and_methods_of_value() -> None:
+    def surface(cls: type) -> set[str]:
+        return {n for n in dir(cls) if not n.startswith("_") or n in OPERATORS}
+
+    OPERATORS = {
+        "__add__",
+        "__radd__",
+        "__sub__",
+        "__rsub__",
+        "__mul__",
+        "__rmul__",
+        "__truediv__",
+        "__rtruediv__",
+        "__pow__",
+        "__rpow__",
+        "__neg__",
+        "__abs__",
+    }
+    value_math = {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos"}
+    assert value_math | OPERATORS <= surface(Value)
+    assert value_math | OPERATORS <= surface(Dual)
+    d = Dual(0.5, 1.0)
+    for name in sorted(value_math):
+        out = getattr(d, name)()
+        assert isinstance(out, Dual) and out.value == getattr(Value(0.5), name)().data
