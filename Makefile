@@ -8,34 +8,24 @@ OUT    ?= demo-output
 .PHONY: demo test notebooks bench dot browser venv clean plan-demo plan-test
 
 # Before installing anything, say what is about to be installed, and how (sudo asks for a
-# password): $(1) is the make target, $(2) the stamp of its extras, $(3) the extras, $(4)
-# non-empty when the target also needs Chromium.
+# password): $(1) is the make target, $(2) the stamp of its extras, $(3) the extras, $(4) the
+# scripts that install system programs (each says, with --plan, what it would install).
 define plan
 	@plan=""; \
 	test -x $(BIN)/pip || plan="$$plan\n  - a virtual environment in $(VENV) ($(PYTHON) -m venv)"; \
 	test $(2) -nt pyproject.toml || plan="$$plan\n  - this package with its $(3) extra into \
 	$(VENV): pip install -e '.[$(3)]', from PyPI"; \
-	if ! command -v dot >/dev/null 2>&1; then \
-	    if command -v apt-get >/dev/null 2>&1; then \
-	        cmd="apt-get install graphviz"; [ "$$(id -u)" -eq 0 ] || cmd="sudo $$cmd"; \
-	    elif command -v brew >/dev/null 2>&1; then cmd="brew install graphviz"; \
-	    else cmd="not automatically here: it will say how"; fi; \
-	    plan="$$plan\n  - Graphviz, for its dot command: $$cmd"; \
-	fi; \
-	if [ -n "$(4)" ] && ! command -v chromium >/dev/null 2>&1 && \
-	    ! command -v chromium-browser >/dev/null 2>&1 && \
-	    ! command -v google-chrome >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
-	    cmd="apt-get install chromium"; [ "$$(id -u)" -eq 0 ] || cmd="sudo $$cmd"; \
-	    plan="$$plan\n  - Chromium, for the player's browser tests: $$cmd"; \
-	fi; \
+	for script in $(4); do \
+	    line=$$(bash scripts/$$script --plan); [ -z "$$line" ] || plan="$$plan\n$$line"; \
+	done; \
 	[ -z "$$plan" ] || printf '%b\n' "make $(1) first installs:$$plan"
 endef
 
 plan-demo:
-	$(call plan,demo,$(VENV)/.plot-installed,plot)
+	$(call plan,demo,$(VENV)/.plot-installed,plot,ensure-dot.sh)
 
 plan-test:
-	$(call plan,test,$(VENV)/.dev-installed,dev,browser)
+	$(call plan,test,$(VENV)/.dev-installed,dev,ensure-dot.sh ensure-browser.sh)
 
 # A venv whose creation failed half-way (no ensurepip) has a python but no pip: start over.
 venv:
