@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .render import DEFAULT_MAX_NODES, FONT, build, format_number, graph_of
+from .render import DEFAULT_MAX_NODES, FONT, build, format_number, graph_of, parenthesized
 from .steps import Step, backward_steps
 from .value import Value
 
@@ -28,8 +28,7 @@ NAME_LIMIT = 28  # characters of an unlabelled Value's name written as its expre
 
 
 def _number(x: float) -> str:
-    s = format_number(x)
-    return f"({s})" if s.startswith("-") else s
+    return parenthesized(format_number(x))
 
 
 class Player:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .backward import grad
 from .numbers import describe
 from .paths import formula_name, path_graph
+from .render import format_number, parenthesized
 from .value import Value
 
 __all__ = ["DEFAULT_MAX_PATHS", "Explanation", "Path", "explain"]
@@ -170,6 +171,7 @@ def explain(root: Value, w: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explan
     order = graph.order
     named = [v for v in order if v.label or v is w or v is root]
     position = {v: k for k, v in enumerate(order)}
+    local_grads = {node: node.local_grads for node in order}  # each rule run once
     # ∂u/∂v through unlabelled Values only, for every labelled v and each labelled u after it
     after: dict[Value, dict[Value, float]] = {}
     for v in named:
@@ -181,7 +183,7 @@ def explain(root: Value, w: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explan
             ins = [(k, x) for k, x in enumerate(node.inputs) if x in through]
             if not ins:
                 continue
-            local = node.local_grads
+            local = local_grads[node]
             d = sum(through[x] * local[k] for k, x in ins)
             if node.label or node is root:
                 reached[node] = d
@@ -206,7 +208,7 @@ def explain(root: Value, w: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explan
     paths: list[Path] = []
     if counts[w] <= max_paths:
         paths = _paths(w, root, after, position)
-    total = float(grad(root, [w])[0])
+    total = float(grad(root, [w])[0])  # backward's own sum, to the last bit, not the δ form's
     return Explanation(root, w, counts[w], paths, lines, total, max_paths)
 
 
@@ -305,11 +307,10 @@ class _Format:
         return self.dot.join(symbols)
 
     def number(self, x: float) -> str:
-        s = f"{x:.4g}"
-        return "0" if s == "-0" else s
+        return format_number(x)
 
     def product(self, numbers: list[str]) -> str:
-        return " × ".join(f"({n})" if n.startswith("-") else n for n in numbers) or "1"
+        return " × ".join(parenthesized(n) for n in numbers) or "1"
 
     def row(self, lhs: str, sign: str, symbols: str, numbers: str) -> list[str]:
         """``lhs sign symbols``, then ``= numbers`` under the symbols; a row without ``lhs``
@@ -348,7 +349,7 @@ class _Latex(_Format):
         return latex(delta) if delta else self.partial(root, v, root)
 
     def product(self, numbers: list[str]) -> str:
-        return " \\times ".join(f"({n})" if n.startswith("-") else n for n in numbers) or "1"
+        return " \\times ".join(parenthesized(n) for n in numbers) or "1"
 
     def row(self, lhs: str, sign: str, symbols: str, numbers: str) -> list[str]:
         tail = f" = {numbers}" if numbers else ""

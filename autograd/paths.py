@@ -66,14 +66,18 @@ class PathGraph:
                 stack.append(iter(self.consumers[edge[0]]))
 
 
-def path_graph(root: Value, w: Value, what: str = "w") -> PathGraph:
-    """The Values and edges on the paths from ``w`` to ``root`` (ValueError if there are none)."""
+def path_graph(
+    root: Value, w: Value, what: str = "w", order: list[Value] | None = None
+) -> PathGraph:
+    """The Values and edges on the paths from ``w`` to ``root`` (ValueError if there are none);
+    ``order``: root's graph inputs first, when the caller has it already."""
     if not isinstance(root, Value):
         raise TypeError(f"the root must be a Value, got {describe(root)}")
     if not isinstance(w, Value):
         raise TypeError(f"{what} must be a Value of the graph, got {describe(w)}")
-    order = reverse_topological(root)
-    order.reverse()  # inputs first
+    if order is None:
+        order = reverse_topological(root)
+        order.reverse()  # inputs first
     if w not in set(order):
         raise ValueError(
             f"{what} ({name_of(w)}) is not in the graph of {name_of(root)}: {name_of(root)} does "

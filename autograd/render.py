@@ -36,6 +36,7 @@ __all__ = [
     "format_number",
     "html_escape",
     "local_grad_texts",
+    "parenthesized",
 ]
 
 DEFAULT_MAX_NODES = 500
@@ -124,6 +125,11 @@ def format_number(x: float) -> str:
     """``x`` to 4 significant digits: ``0.1235``, ``-2``, ``1.5e-05``; ``-0`` shows as ``0``."""
     s = f"{x:.4g}"
     return "0" if s == "-0" else s
+
+
+def parenthesized(text: str) -> str:
+    """``(-0.5)`` for a negative number's text, so that it reads as one factor of a product."""
+    return f"({text})" if text.startswith("-") else text
 
 
 def graph_of(root: Value, max_nodes: object, caller: str = "draw_graph") -> list[Value]:
@@ -284,7 +290,7 @@ def _focus_caption(paths: PathGraph, total: str) -> list[str]:
         if k == FOCUS_PATHS_SHOWN:
             break
         factors = [local_grad_texts(node)[i] for node, i in path]
-        terms.append(" × ".join(f"({f})" if f.startswith("-") else f for f in factors) or "1")
+        terms.append(" × ".join(parenthesized(f) for f in factors) or "1")
     shown = [("= " if k == 0 else "+ ") + t for k, t in enumerate(terms)]
     if count > len(terms):
         shown.append(f"+ … ({count - len(terms)} more paths)")
@@ -318,7 +324,7 @@ def draw_graph(
     order = graph_of(root, max_nodes)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    paths = None if focus is None else path_graph(root, focus, "focus")
+    paths = None if focus is None else path_graph(root, focus, "focus", order)
     return build(
         root,
         order,

@@ -301,10 +301,7 @@ class Value:
     def _apply(cls, op: Primitive, args: Iterable[Any]) -> Value:
         """``op(*args)`` as a node, for a primitive called with Values (and numbers)."""
         inputs = tuple(x if isinstance(x, Value) else _leaf(op.number(x)) for x in args)
-        data = op.evaluate(*(v._data for v in inputs))
-        if len(inputs) > 2:
-            return _node(op, data, None, inputs)
-        return _node(op, data, inputs[0], inputs[1] if len(inputs) == 2 else None)
+        return _node_of(op, op.evaluate(*(v._data for v in inputs)), inputs)
 
     # -- pickling and copying ----------------------------------------------------------------
 
@@ -388,6 +385,13 @@ def _operand(x: object, op: Primitive) -> Value | None:
         return None
 
 
+def _node_of(op: Primitive, data: float, inputs: tuple[Value, ...]) -> Value:
+    """A node of ``op`` holding ``data``, its ``inputs`` laid out in the two slots."""
+    if len(inputs) > 2:
+        return _node(op, data, None, inputs)
+    return _node(op, data, inputs[0], inputs[1] if len(inputs) == 2 else None)
+
+
 def _node(op: Primitive, data: float, a: Value | None, b: Any) -> Value:
     """A node of ``op`` holding ``data`` (already checked), with inputs ``a`` and ``b``."""
     v = _new(Value)
@@ -417,11 +421,7 @@ def _restore_graph(payload: list[Any]) -> Value:
             built.append(item)
             continue
         op, data, grad, label, links = item
-        inputs = [built[k] for k in links]
-        if len(inputs) > 2:
-            v = _node(op, data, None, tuple(inputs))
-        else:
-            v = _node(op, data, inputs[0], inputs[1] if len(inputs) == 2 else None)
+        v = _node_of(op, data, tuple(built[k] for k in links))
         v.grad = grad
         v._label = label
         built.append(v)

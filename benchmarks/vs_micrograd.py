@@ -72,14 +72,6 @@ def loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any
     return sum(((net(x) - y) ** 2 for x, y in zip(xs, ys)), value(0.0))
 
 
-def hinge_loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
-    """A per-sample hinge loss, then a chain that mixes plain numbers into every operation."""
-    loss = sum(((1 + -y * net(x)).relu() for x, y in zip(xs, ys)), value(0.0)) * (1.0 / len(xs))
-    for _ in range(HINGE_CHAIN):
-        loss = loss * 1.0001 + 0.0
-    return loss
-
-
 def sample_hinge(net: MLP, x: list[Any], y: Any) -> Any:
     """One sample's hinge loss: the moons-style step averages it over the samples."""
     return (1 + -y * net(x)).relu()
@@ -88,6 +80,14 @@ def sample_hinge(net: MLP, x: list[Any], y: Any) -> Any:
 def mean_hinge_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
     """The mean of the per-sample hinge losses, built as one graph (eager, micrograd)."""
     return sum((sample_hinge(net, x, y) for x, y in zip(xs, ys)), value(0.0)) * (1.0 / len(xs))
+
+
+def hinge_loss_of(net: MLP, value: Any, xs: list[list[float]], ys: list[float]) -> Any:
+    """A per-sample hinge loss, then a chain that mixes plain numbers into every operation."""
+    loss = mean_hinge_of(net, value, xs, ys)
+    for _ in range(HINGE_CHAIN):
+        loss = loss * 1.0001 + 0.0
+    return loss
 
 
 DRIVERS = {"squared error": loss_of, "hinge + chain": hinge_loss_of, "hinge": mean_hinge_of}

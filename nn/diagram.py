@@ -15,6 +15,7 @@ from typing import Any
 
 from autograd.numbers import positive_int
 from autograd.render import (
+    EDGE_COLOR,
     EDGE_LABEL_COLOR,
     FONT,
     NAMED_COLOR,
@@ -31,7 +32,6 @@ from .notation import bias_label, neuron_label, superscript, weight_label
 
 __all__ = ["DEFAULT_MAX_EDGES", "draw_network"]
 
-EDGE_COLOR = "#495057"
 POSITIVE_COLOR = "#1c7ed6"  # blue: w > 0
 NEGATIVE_COLOR = "#e8590c"  # orange: w < 0
 FLAG_COLOR = "#dee2e6"  # grey fill: a unit that passes (almost) no gradient back
@@ -126,9 +126,10 @@ def draw_network(
                 "rank": "same",
             },
         )
-        fill = NAMED_COLOR if layer == 1 else OUTPUT_COLOR if layer == count else VALUE_COLOR
+        layer_fill = NAMED_COLOR if layer == 1 else OUTPUT_COLOR if layer == count else VALUE_COLOR
         biases = net.biases[layer - 2] if layer > 1 else []
         for i in range(1, sizes[layer - 1] + 1):
+            fill = layer_fill
             lines = [html_escape(neuron_label(layer, i))]
             if biases:
                 b = biases[i - 1]
@@ -147,7 +148,6 @@ def draw_network(
                     fill = FLAG_COLOR
                     lines.append(f'<FONT POINT-SIZE="10"><I>{html_escape(flag)}</I></FONT>')
             cluster.node(f"x{layer}_{i}", f"<{'<BR/>'.join(lines)}>", fillcolor=fill)
-            fill = NAMED_COLOR if layer == 1 else OUTPUT_COLOR if layer == count else VALUE_COLOR
         g.subgraph(cluster)
 
     largest = max((abs(w.data) for m in net.weights for row in m for w in row), default=0.0)
