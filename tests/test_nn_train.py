@@ -317,7 +317,8 @@ def training_warnings(**kwargs: Any) -> list[str]:
         warnings.simplefilter("always")
         nn.train(progress=False, **kwargs)
     assert all(w.category is nn.TrainingWarning for w in caught)
-    assert all(w.filename == __file__ for w in caught)  # they point at the call of train
+    if not hasattr(nn.train, "__wrapped__"):  # under make mutation, a trampoline calls train
+        assert all(w.filename == __file__ for w in caught)  # they point at the call of train
     return [str(w.message) for w in caught]
 
 

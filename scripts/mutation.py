@@ -1,0 +1,515 @@
+"""`make mutation`: mutation testing of autograd/ and nn/ against the fast tests (tests/).
+
+Every mutant is made by mutmut's own mutation operators (flipped operators and comparisons,
+changed numbers and strings, dropped arguments, lambdas returning None, ...), and is either
+killed by the tests or listed here as a survivor. Three passes:
+
+1. ``mutmut run``: the mutants inside functions and methods. mutmut copies the code to
+   ``mutants/`` with every function behind a trampoline, and runs each mutant in a process
+   forked from one that has imported everything, with only the tests that call its function.
+2. A fresh process per mutant that survived pass 1, running all of tests/ with the mutant
+   switched on from the start (MUTANT_UNDER_TEST). Pass 1 cannot see a mutant in code that
+   runs when a module is imported (the factories that make Value's operators, the op table's
+   declarations) or whose result a cache kept from before the fork (``power(c)``'s closures),
+   and runs only the tests that were seen calling the function.
+3. A fresh process per mutant of the code mutmut 3 does not mutate: statements outside any
+   function, that is module level and class bodies (the op table's rules, which are lambdas
+   at module level; the class attributes that make Value's operators; constants), made by the
+   same operators from the same parse and run against all of tests/.
+
+A mutant whose only change is the wording of an error or warning message (a string literal in
+the message of an exception or warning class's constructor, or of ``warnings.warn``) is counted
+apart: the tests check messages by key words, so wording can change freely. Mutants listed in
+``tests/mutation-equivalents.txt`` (each with the reason it cannot change behaviour) are counted
+apart too. The score is killed / the rest, per file and per package; the exit status is 1 when
+a package is below its target.
+
+Usage: python scripts/mutation.py [--jobs 2] [--skip-mutmut] [--no-fresh] [--only FILE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from mutmut.mutation.file_mutation import MutationVisitor, deep_replace
+from mutmut.mutation.mutators import mutation_operators
+from mutmut.mutation.pragma_handling import get_ignored_lines
+from mutmut.mutation.trampoline_templates import mangle_function_name
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = {"autograd": 0.98, "nn": 0.95}  # package → the share of mutants to kill
+EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.txt"
+COPIED = ["autograd", "nn", "tests", "notebooks", "scripts", "docs", "README.md", "pyproject.toml"]
+PYTEST = ["-m", "pytest", "-x", "-q", "--tb=no", "-p", "no:cacheprovider", "-o", "addopts=-q"]
+MESSAGE_CALLS = ("Error", "Exception", "Warning")  # names of the classes whose first argument
+# is a message; and warnings.warn (below)
+
+
+@dataclass
+class Mutant:
+    """One mutation of one source file."""
+
+    name: str  # mutmut's name (pass 1, 2), or path:line:k (pass 3)
+    path: str  # e.g. autograd/ops.py
+    line: int
+    before: str  # the first line the mutation changes, as it was
+    after: str  # and as it is in the mutant
+    in_function: bool  # mutmut mutates it (else pass 3 does)
+    message: bool  # only the wording of an error or warning message changes
+    source: str = ""  # pass 3: the whole mutated file
+    status: str = "not checked"
+    checked_by: str = ""
+    equivalent: str = ""  # why, from the equivalents file
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.before, self.after)
+
+
+# -- making the mutants (mutmut's operators, mutmut's names) -------------------------------------
+
+
+def module_name(path: str) -> str:
+    name = path[: -len(".py")].replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def type_only_names(paths: list[str]) -> set[str]:
+    """Names of module-level type aliases and TypeVars (``Number = int | float``) that the code
+    uses only in annotations: no run of the code reads them, as no run reads an annotation
+    (which mutmut never mutates either), so pass 3 makes no mutant of their statements."""
+    trees = [ast.parse((ROOT / p).read_text(encoding="utf-8")) for p in paths]
+    candidates: dict[str, list[ast.Assign]] = {}
+    for tree in trees:
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and _is_type_expression(node.value)
+            ):
+                candidates.setdefault(node.targets[0].id, []).append(node)
+    used: set[str] = set()
+    for tree in trees:
+        skip = {id(node) for nodes in candidates.values() for node in nodes}
+        for node in _runtime_nodes(tree, skip):
+            if (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Load)
+                and node.id in candidates
+            ):
+                used.add(node.id)
+    return set(candidates) - used
+
+
+def _is_type_expression(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id == "TypeVar"
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.BitOr) and all(
+            _is_type_expression(n) for n in (node.left, node.right)
+        )
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name)
+    return isinstance(node, ast.Name)
+
+
+def _runtime_nodes(tree: ast.AST, skip: set[int]) -> Iterator[ast.AST]:
+    """Every node that a run evaluates: not annotations, not the type aliases' own values."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if id(node) in skip:
+            continue
+        yield node
+        for name, child in ast.iter_fields(node):
+            if name in ("annotation", "returns"):
+                continue
+            children = child if isinstance(child, list) else [child]
+            stack.extend(c for c in children if isinstance(c, ast.AST))
+
+
+TYPE_ONLY: set[str] = set()
+
+
+def mutants_of(path: str) -> Iterator[Mutant]:
+    """Every mutant mutmut's operators make of ``path``, named as mutmut names them."""
+    code = (ROOT / path).read_text(encoding="utf-8")
+    wrapper = MetadataWrapper(cst.parse_module(code))
+    visitor = MutationVisitor(mutation_operators, get_ignored_lines(path, code, wrapper, None))
+    wrapper.visit(visitor)
+    positions = wrapper.resolve(PositionProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
+    module = wrapper.module
+    counts: dict[str, int] = {}
+    outside = 0
+    for mutation in visitor.mutations:
+        node, new = mutation.original_node, mutation.mutated_node
+        line = positions[node].start.line
+        container = mutation.contained_by_top_level_function
+        statement = _statement(node, parents)
+        before, after = _changed_line(module, statement, node, new)
+        message = _is_message(node, new, parents)
+        if isinstance(container, cst.FunctionDef):
+            block = parents[container]
+            owner = parents.get(block)
+            cls = owner.name.value if isinstance(owner, cst.ClassDef) else None
+            mangled = mangle_function_name(name=container.name.value, class_name=cls)
+            counts[mangled] = counts.get(mangled, 0) + 1
+            name = f"{module_name(path)}.{mangled}__mutmut_{counts[mangled]}"
+            yield Mutant(name, path, line, before, after, True, message)
+        else:
+            target = _assigned_name(statement)
+            if target in TYPE_ONLY:
+                continue
+            outside += 1
+            mutated = deep_replace(module, node, new)
+            assert isinstance(mutated, cst.Module)
+            name = f"{path}:{line}:{outside}"
+            yield Mutant(name, path, line, before, after, False, message, mutated.code)
+
+
+def _assigned_name(statement: cst.CSTNode) -> str:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        assign = statement.body[0]
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+            target = assign.targets[0].target
+            if isinstance(target, cst.Name):
+                return target.value
+    return ""
+
+
+def _statement(node: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
+    while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if node not in parents:
+            raise ValueError(f"not in a statement: {type(node).__name__}")
+        node = parents[node]
+    return node
+
+
+def _changed_line(
+    module: cst.Module, statement: cst.CSTNode, node: cst.CSTNode, new: cst.CSTNode
+) -> tuple[str, str]:
+    old_text = module.code_for_node(statement).splitlines()
+    new_statement = deep_replace(statement, node, new)
+    assert isinstance(new_statement, cst.CSTNode)
+    new_text = module.code_for_node(new_statement).splitlines()
+    matcher = difflib.SequenceMatcher(a=old_text, b=new_text, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            before = " ".join(s.strip() for s in old_text[i1:i2]) or "(nothing)"
+            after = " ".join(s.strip() for s in new_text[j1:j2]) or "(deleted)"
+            return before, after
+    return old_text[0].strip(), new_text[0].strip()
+
+
+def _is_message(
+    node: cst.CSTNode, new: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]
+) -> bool:
+    """Whether the mutation only rewords a message: a string literal changed into another,
+    inside a positional argument of ``SomethingError(...)``, ``SomethingWarning(...)`` or
+    ``warnings.warn(...)``, reached through nothing but string-building (f-strings,
+    concatenation, ``a if c else b``)."""
+    if not (isinstance(node, cst.SimpleString) and isinstance(new, cst.SimpleString)):
+        return False
+    through = (
+        cst.ConcatenatedString,
+        cst.FormattedString,
+        cst.FormattedStringExpression,
+        cst.IfExp,
+        cst.BinaryOperation,
+    )
+    child: cst.CSTNode = node
+    parent = parents[child]
+    while isinstance(parent, through):
+        if isinstance(parent, cst.IfExp) and child is parent.test:
+            return False
+        child, parent = parent, parents[parent]
+    if not isinstance(parent, cst.Arg) or parent.keyword is not None:
+        return False
+    call = parents[parent]
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    return isinstance(name, str) and (name.endswith(MESSAGE_CALLS) or name == "warn")
+
+
+# -- the equivalents file -------------------------------------------------------------------------
+
+
+def read_equivalents() -> dict[tuple[str, str, str], str]:
+    """``path: before  =>  after`` then an indented line saying why; # starts a comment."""
+    entries: dict[tuple[str, str, str], str] = {}
+    key: tuple[str, str, str] | None = None
+    for number, raw in enumerate(EQUIVALENTS.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if raw[0].isspace():
+            if key is None or entries.get(key):
+                sys.exit(f"{EQUIVALENTS.name}:{number}: a reason must follow its mutant, once")
+            entries[key] = raw.strip()
+            continue
+        path, sep, rest = raw.partition(": ")
+        before, sep2, after = rest.partition("  =>  ")
+        if not (sep and sep2):
+            sys.exit(f"{EQUIVALENTS.name}:{number}: expected 'path: before  =>  after'")
+        key = (path.strip(), before.strip(), after.strip())
+        entries[key] = ""
+    missing = [k for k, why in entries.items() if not why]
+    if missing:
+        sys.exit(f"{EQUIVALENTS.name}: no reason given for {missing[0]}")
+    return entries
+
+
+# -- running the tests ----------------------------------------------------------------------------
+
+
+def tests_first(path: str) -> list[str]:
+    """The test module of ``path`` first (it usually kills soonest), then all of tests/: pytest
+    runs each test once, stopping at the first failure."""
+    package, stem = path[: -len(".py")].split("/")
+    first = f"tests/test_{stem}.py" if package == "autograd" else f"tests/test_nn_{stem}.py"
+    # then the static checks of the layering test (every name in __all__ exists), then the rest
+    own = [first] if (ROOT / first).exists() else []
+    return [*own, "tests/test_layering.py", "tests/"]
+
+
+def run_tests(cwd: Path, tests: list[str], timeout: float, mutant: str = "") -> str:
+    """'killed', 'survived' or 'timeout' for the tests in a fresh process, in ``cwd``."""
+    env = dict(os.environ, PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("MUTANT_UNDER_TEST", None)
+    if mutant:
+        env["MUTANT_UNDER_TEST"] = mutant
+    command = [sys.executable, *PYTEST, "--rootdir=.", *tests]
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, env=env, timeout=timeout, capture_output=True, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    if done.returncode not in (0, 1):
+        return "killed"  # an error while collecting or starting: the mutant broke an import
+    return "survived" if done.returncode == 0 else "killed"
+
+
+def copy_tree(into: Path) -> None:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, into / name)
+
+
+@dataclass
+class Progress:
+    total: int
+    what: str
+    done: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def tick(self) -> None:
+        with self.lock:
+            self.done += 1
+            if self.done % 10 == 0 or self.done == self.total:
+                print(f"  {self.what}: {self.done}/{self.total}", flush=True)
+
+
+def recheck(mutants: list[Mutant], jobs: int, timeout: float) -> None:
+    """Pass 2: mutmut's survivors, each in a fresh process with the mutant on from the start."""
+    progress = Progress(len(mutants), "fresh processes for mutmut's survivors")
+
+    def check(m: Mutant) -> None:
+        m.status = run_tests(ROOT / "mutants", tests_first(m.path), timeout, m.name)
+        m.checked_by = "fresh process"
+        progress.tick()
+
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(check, mutants))
+
+
+def run_outside(mutants: list[Mutant], jobs: int, timeout: float) -> None:
+    """Pass 3: each mutant outside functions, in a copy of the code of its own."""
+    progress = Progress(len(mutants), "mutants outside functions")
+    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
+        trees = []
+        for k in range(jobs):
+            tree = Path(tmp) / f"tree{k}"
+            tree.mkdir()
+            copy_tree(tree)
+            trees.append(tree)
+        free = list(trees)
+        lock = threading.Lock()
+
+        def check(m: Mutant) -> None:
+            with lock:
+                tree = free.pop()
+            target = tree / m.path
+            original = target.read_text(encoding="utf-8")
+            try:
+                target.write_text(m.source, encoding="utf-8")
+                m.status = run_tests(tree, tests_first(m.path), timeout)
+                m.checked_by = "fresh process"
+            finally:
+                target.write_text(original, encoding="utf-8")
+                with lock:
+                    free.append(tree)
+            progress.tick()
+
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(check, mutants))
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+def report(mutants: list[Mutant], started: float) -> bool:
+    files = sorted({m.path for m in mutants})
+    width = max(len(f) for f in files) + 2
+    header = (
+        f"{'file':<{width}}{'mutants':>8}{'message':>9}{'equiv.':>8}{'behaviour':>11}"
+        f"{'killed':>8}{'score':>9}"
+    )
+    print("\n" + header)
+    ok = True
+    for package, target in PACKAGES.items():
+        rows = [f for f in files if f.startswith(package + "/")]
+        for f in [*rows, None]:
+            ms = [m for m in mutants if (m.path == f if f else m.path in rows)]
+            message = [m for m in ms if m.message]
+            equivalent = [m for m in ms if m.equivalent and not m.message]
+            behaviour = [m for m in ms if not m.message and not m.equivalent]
+            killed = [m for m in behaviour if m.status in ("killed", "timeout")]
+            score = len(killed) / len(behaviour) if behaviour else 1.0
+            label = f if f else f"{package}/ (all)"
+            line = (
+                f"{label:<{width}}{len(ms):>8}{len(message):>9}{len(equivalent):>8}"
+                f"{len(behaviour):>11}{len(killed):>8}{score:>9.1%}"
+            )
+            if f is None:
+                verdict = "ok" if score >= target else "BELOW TARGET"
+                line += f"   target {target:.0%}: {verdict}"
+                ok = ok and score >= target
+                print("-" * len(header))
+            print(line)
+        print()
+    message = [m for m in mutants if m.message]
+    print(
+        f"message wording (not scored): {len(message)} mutants change only the words of an "
+        f"error or warning message; {sum(m.status == 'killed' for m in message)} killed, "
+        f"{sum(m.status != 'killed' for m in message)} not (as mutmut ran them)"
+    )
+    equivalent = [m for m in mutants if m.equivalent and not m.message]
+    print(f"equivalent (not scored, {EQUIVALENTS.relative_to(ROOT)}): {len(equivalent)}")
+    for m in equivalent:
+        print(f"  {m.path}:{m.line}: {m.before}  =>  {m.after}\n      {m.equivalent}")
+    survivors = [
+        m
+        for m in mutants
+        if not m.message and not m.equivalent and m.status not in ("killed", "timeout")
+    ]
+    print(f"\nsurvivors ({len(survivors)}):")
+    for m in survivors:
+        print(f"  {m.path}:{m.line}: {m.before}  =>  {m.after}   [{m.name}, {m.status}]")
+    timeouts = sum(m.status == "timeout" for m in mutants)
+    print(
+        f"\n{len(mutants)} mutants, {sum(m.in_function for m in mutants)} inside functions "
+        f"(mutmut), {sum(not m.in_function for m in mutants)} outside them; {timeouts} counted "
+        f"as killed because the tests did not finish in time; "
+        f"{time.monotonic() - started:.0f} s in all"
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="processes at once (default 2)")
+    parser.add_argument(
+        "--skip-mutmut", action="store_true", help="reuse mutants/ from the last mutmut run"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="report (and run passes 2 and 3) for these files only"
+    )
+    parser.add_argument(
+        "--no-fresh", action="store_true", help="skip passes 2 and 3: mutmut's verdicts only"
+    )
+    args = parser.parse_args()
+    started = time.monotonic()
+    os.chdir(ROOT)
+    equivalents = read_equivalents()
+    paths = sorted(
+        str(p.relative_to(ROOT)) for package in PACKAGES for p in (ROOT / package).glob("*.py")
+    )
+    TYPE_ONLY.update(type_only_names(paths))
+    mutants = [m for path in paths for m in mutants_of(path)]
+    for m in mutants:
+        m.equivalent = equivalents.get(m.key, "")
+    unused = set(equivalents) - {m.key for m in mutants}
+    for key in sorted(unused):
+        print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
+
+    if not args.skip_mutmut:
+        print(f"pass 1: mutmut run --max-children {args.jobs} (its output: mutants/mutmut.log)")
+        with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
+            subprocess.run(
+                [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(args.jobs)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        shutil.move(ROOT / "mutants-mutmut.log", ROOT / "mutants" / "mutmut.log")
+    exit_codes: dict[str, int | None] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    for m in mutants:
+        if m.in_function:
+            if m.name not in exit_codes:
+                sys.exit(f"mutmut made no mutant {m.name}: is mutants/ from this code?")
+            m.status = status_by_exit_code[exit_codes[m.name]]
+            m.checked_by = "mutmut"
+    print(f"  mutmut: {sum(m.status == 'killed' for m in mutants)} of {len(exit_codes)} killed")
+
+    if args.only:
+        mutants = [m for m in mutants if m.path in args.only]
+    if args.no_fresh:
+        for m in mutants:
+            if not m.in_function:
+                m.status = "not run"
+        return 0 if report(mutants, started) else 1
+    baseline = time.monotonic()
+    if run_tests(ROOT / "mutants", ["tests/"], 600) != "survived":
+        sys.exit("the tests fail without any mutant: fix them first")
+    timeout = max(60.0, 5 * (time.monotonic() - baseline))
+
+    again = [m for m in mutants if m.in_function and not m.message and m.status != "killed"]
+    print(f"pass 2: {len(again)} mutants that survived mutmut, in fresh processes")
+    recheck(again, args.jobs, timeout)
+    outside = [m for m in mutants if not m.in_function and not m.message]
+    print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
+    run_outside(outside, args.jobs, timeout)
+    for m in mutants:
+        if not m.in_function and m.message:
+            m.status = "not run"
+    return 0 if report(mutants, started) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
