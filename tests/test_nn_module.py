@@ -534,3 +534,30 @@ def test_one_name_for_loading(tmp_path: Any) -> None:
     net.save(tmp_path / "mlp.json")
     loaded = nn.MLP.load(tmp_path / "mlp.json")
     assert isinstance(loaded, nn.MLP) and loaded.weight_matrices() == net.weight_matrices()
+
+
+def test_neuron_repr_says_inputs_activation_and_bias() -> None:
+    assert repr(nn.Neuron(3, seed=0)) == "Neuron(3 inputs, activation='sigmoid', bias=False)"
+    assert repr(nn.Neuron([1.0, 2.0], 0.5, "relu")) == (
+        "Neuron(2 inputs, activation='relu', bias=True)"
+    )
+
+
+def test_a_module_has_no_parameters_until_it_says_so() -> None:
+    class Empty(nn.Module):
+        pass
+
+    assert Empty().parameters() == []
+    Empty().zero_grad()  # nothing to reset
+
+    class Scale(nn.Module):
+        def __init__(self) -> None:
+            self.k = Value(2.0)
+
+        def parameters(self) -> list[Value]:
+            return [self.k]
+
+    s = Scale()
+    s.k.grad = 5.0
+    s.zero_grad()
+    assert s.k.grad == 0.0

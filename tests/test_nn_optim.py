@@ -180,3 +180,27 @@ def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make) -> None:  # type: 
     assert calls >= 3  # the interrupt landed after some parameters had been set
     assert [p.data for p in params] == [float(k) for k in range(6)]
     assert {k: v for k, v in vars(opt).items() if k not in ("params", "_check_finite")} == state
+
+
+def test_sgd_default_learning_rate_is_a_tenth() -> None:
+    w = Value(1.0)
+    w.grad = 2.0
+    nn.SGD([w]).step()
+    assert w.data == 1.0 - 0.1 * 2.0
+
+
+def test_adam_accepts_beta1_zero_no_momentum() -> None:
+    # β₁ = 0 is allowed (m = g each step): the first two steps each move w by lr·g/(|g| + ε)
+    w = Value(1.0)
+    opt = nn.Adam([w], lr=0.1, betas=(0.0, 0.999), eps=1e-8)
+    w.grad = 2.0
+    opt.step()
+    assert w.data == pytest.approx(1.0 - 0.1 * 2.0 / (2.0 + 1e-8), rel=1e-12)
+    w.grad = -0.5  # m = g now; v = β₂·4 + (1 − β₂)·0.25, corrected by 1 − β₂²
+    opt.step()
+    v_hat = (0.999 * 0.001 * 4.0 + 0.001 * 0.25) / (1 - 0.999**2)
+    assert w.data == pytest.approx(0.9 + 0.1 * 0.5 / (math.sqrt(v_hat) + 1e-8), rel=1e-9)
+    with pytest.raises(ValueError, match=r"betas\[0\] must be in \[0, 1\), got 1\.0"):
+        nn.Adam([w], betas=(1.0, 0.999))
+    with pytest.raises(ValueError, match=r"betas\[0\] must be in \[0, 1\), got -0\.1"):
+        nn.Adam([w], betas=(-0.1, 0.999))

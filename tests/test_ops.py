@@ -170,3 +170,20 @@ def test_wrong_number_of_inputs_and_reserved_names() -> None:
         primitive("logsumexp_3", lambda a: a, lambda a, out: (1.0,))
     with pytest.raises(ValueError, match="finite"):
         logsumexp(2)(1.0, float("inf"))
+
+
+def test_one_primitive_per_exponent_and_a_bounded_cache(monkeypatch):
+    from autograd import ops
+
+    monkeypatch.setattr(ops, "POWERS", {})
+    assert ops.power(2.5) is ops.power(2.5) and ops.power(3) is ops.power(3.0)
+    assert ops.POWERS == {2.5: ops.power(2.5), 3.0: ops.power(3)}
+    monkeypatch.setattr(ops, "POWERS_KEPT", 3)  # past the bound, each call makes its own
+    made = [ops.power(c) for c in (4.0, 5.0, 6.0)]
+    assert len(ops.POWERS) == 3 and 4.0 in ops.POWERS and 5.0 not in ops.POWERS
+    assert ops.power(5.0) is not made[1] and ops.power(5.0).name == "**5"
+    monkeypatch.setattr(ops, "LOGSUMEXPS", {})
+    assert ops.logsumexp(2) is ops.logsumexp(2) and len(ops.LOGSUMEXPS) == 1
+    for n in (3, 4, 5):
+        ops.logsumexp(n)
+    assert sorted(ops.LOGSUMEXPS) == [2, 3, 4]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value, numerical_grad
+from autograd import Value, numerical_grad, ops
 
 # (name, f, points): every primitive, reached through the public API, with points in its domain.
 OPS = [
@@ -234,6 +234,8 @@ def test_comparisons_give_plain_bools_from_the_data():
     a, b = Value(1.0), Value(2.0)
     assert (a < b, a <= b, a > b, a >= b) == (True, True, False, False)
     assert (a > 0.5, 0.5 < a, a >= 1, 2 <= a) == (True, True, True, False)
+    assert (a < 2, a <= 1.0, a < 1, a <= 0.5) == (True, True, False, False)
+    assert (a > 1.0, a >= 1.5, a > 0, a >= 1) == (False, False, True, True)
     assert type(a < b) is bool
     assert a <= Value(1.0) and a >= Value(1.0)
     assert np.float64(0.5) < a
@@ -265,3 +267,28 @@ def test_comparisons_are_not_part_of_the_graph():
     assert isinstance(y > 0.5, bool)
     y.backward()
     assert x.grad == 2.0 and y.inputs[0] is x
+
+
+def test_the_name_of_x_to_minus_zero_does_not_depend_on_what_was_cached(monkeypatch):
+    # power(c) caches one primitive per exponent: -0.0 and 0.0 must give the name "**0" and
+    # the symbol x⁰ whichever of them reaches an empty cache first
+    for first, second in ((-0.0, 0.0), (0.0, -0.0)):
+        monkeypatch.setattr(ops, "POWERS", {})
+        for c in (first, second):
+            assert (ops.power(c).name, ops.power(c).symbol) == ("**0", "x⁰")
+    monkeypatch.setattr(ops, "POWERS", {})
+    assert (ops.power(2).symbol, ops.power(-3).symbol, ops.power(-1.5).symbol) == (
+        "x²",
+        "x⁻³",
+        "x^-1.5",
+    )
+
+
+def test_a_computed_value_has_no_label_until_given_one():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    made = [a + b, 1 + a, a - 1, 2 * a, a / b, 2**a, -a, a.exp(), a**2, a**b, ops.tanh(a)]
+    for v in made:
+        assert v.label == "" and "label" not in repr(v)
+        assert all(i.label in ("a", "b", "") for i in v.inputs)
+    (one,) = (a * 1.0).inputs[1:]
+    assert one.label == ""  # the constant's leaf
