@@ -91,8 +91,18 @@ def test_the_page_is_one_self_contained_file(tmp_path: Path) -> None:
     assert not re.search(r"\b(src|href)\s*=|url\(|@import", page)
     assert len(page) < 200_000  # light: one SVG, the frames are data
     inline = player._repr_html_()
-    assert inline.startswith("<iframe srcdoc=") and "sandbox=" in inline
+    assert inline.startswith("<iframe srcdoc=") and inline.endswith(
+        ' sandbox="allow-scripts"></iframe>'
+    )
     assert "&lt;!DOCTYPE html&gt;" in inline
+    # the page sits in one attribute: every " in it escaped, so the attribute ends where it should
+    srcdoc = inline[len('<iframe srcdoc="') : inline.index('" style=')]
+    assert '"' not in srcdoc and srcdoc.count("&quot;") == page.count('"')
+    # the frame is as tall as the picture plus the controls (170 px), at most 900 px
+    height = min(900, int(json.loads(_frames_json(page))["height"]) + 170)
+    assert f"height: {height}px;" in inline
+    tall = animate(_chain(60))._repr_html_()
+    assert "height: 900px;" in tall
     assert "Player: 85 frames" in repr(player)
 
 
@@ -220,3 +230,14 @@ def test_lines_write_infix_only_the_operators_and_call_the_rest() -> None:
     assert expression(a**b, ["a", "b"]) == "a ^ b"
     assert expression(hypot(a, b), ["a", "b"]) == "hypot(a, b)"
     assert expression(a**2, ["a"]) == "a²"
+
+
+def _frames_json(page: str) -> str:
+    return page.split('<script type="application/json" id="frames">', 1)[1].split("</script>")[0]
+
+
+def _chain(n: int) -> Value:
+    v = Value(0.5, "x")
+    for _ in range(n):
+        v = v * 1.5
+    return v

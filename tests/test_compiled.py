@@ -343,8 +343,12 @@ READS = {
     "data": (lambda v: v.data > 0, "v.data"),
     "float": (lambda v: float(v) > 0, "float(v)"),
     "if": (lambda v: bool(v), "bool(v)"),
-    "compare": (lambda v: v > 0.5, "comparison"),
-    "compare two": (lambda v: v <= v * 2.0, "comparison"),
+    "compare >": (lambda v: v > 0.5, "a comparison (v > 0.5)"),
+    "compare <": (lambda v: v < 0.5, "a comparison (v < 0.5)"),
+    "compare >=": (lambda v: v >= 0.5, "a comparison (v >= 0.5)"),
+    "compare <=": (lambda v: v <= 2, "a comparison (v <= 2)"),
+    "compare two": (lambda v: v <= v * 2.0, "a comparison (v <= w)"),
+    "compare two >": (lambda v: v * 2.0 > v, "a comparison (v > w)"),
     "max": (lambda v: max([v, v * 2.0]) is v, "comparison"),
     "format": (lambda v: f"{v:.3f}" == "0", "format(v, '.3f')"),
     "backward": (lambda v: v.backward(), "backward()"),
@@ -572,3 +576,80 @@ def test_unordered_and_zero_d_arguments_are_refused_as_lists_are_elsewhere() -> 
         fast(np.array(1.0))
     with pytest.raises(TypeError, match=r"map needs one list per argument.*dict"):
         fast.map({0: [0.1, 0.2]})
+
+
+# -- the code it writes, whole: a small loss with every kind of line ----------------------------
+
+EXPECTED_SOURCE = '''\
+def f(samples, P, seed):
+    """f(x, y) for each sample, compiled: the forward pass, one
+    line per operation, then the backward pass from the loss down, dv = seed·∂loss/∂v
+    (seed = 1.0 unless scaled).  P: the parameters; gp = P.grad + seed·∂loss/∂P."""
+    p0 = P[0]._data                           # w
+    p1 = P[1]._data                           # b
+    gp0 = P[0].grad
+    gp1 = P[1].grad
+    losses = []
+    s = 0.0  # sums what could hide an inf or nan
+    for x0, x1, y in samples:
+        # forward
+        v1 = p0 * x0
+        v2 = v1 + p1                          # z
+        v3 = sigmoid(v2)
+        v4 = v3 - y
+        v5 = pow2(v4)
+        v6 = -p0
+        v7 = exp(v6)
+        v8 = v7 / 2.0
+        v9 = v5 + v8
+        v10 = pow_(2.0, p0)
+        v11 = v9 + v10
+        v12 = v3 if v3 > 0.0 else 0.0         # relu
+        v13 = v11 + v12
+        v14 = abs_(v2)
+        v15 = v13 + v14
+        v16 = tanh(x1)
+        v17 = v15 - v16
+        s += v2 + v4 + v6 + v3 + v2 + v17
+        # backward
+        dv2 = seed * (1.0 if v2 > 0.0 else -1.0 if v2 < 0.0 else 0.0)  # ∂/∂z
+        dv3 = seed * (1.0 if v3 > 0.0 else 0.0)
+        t1 = p0 - 1.0
+        s += t1
+        gp0 += seed * (v10 * log(2.0))        # ∂/∂w
+        dv7 = seed * (1.0 / 2.0)
+        dv6 = dv7 * v7
+        gp0 -= dv6                            # ∂/∂w
+        dv4 = seed * (2.0 * v4)
+        dv3 += dv4
+        dv2 += dv3 * (v3 * (1.0 - v3))
+        gp1 += dv2                            # ∂/∂b
+        gp0 += dv2 * x0                       # ∂/∂w
+        losses.append(v17)
+    # inf or nan anywhere above would show in s (+, −, × pass them on): then nothing
+    # is changed and the eager engine runs instead, to say what and where
+    s += gp0 + gp1
+    if s - s != 0.0:
+        return None
+    P[0].grad = gp0
+    P[1].grad = gp1
+    return losses
+'''
+
+
+def test_the_generated_code_of_a_small_loss_worked_by_hand():
+    # each backward line is the chain rule with the op table's rule, checked by hand: sigmoid's
+    # out·(1 − out), relu's and abs's steps, exp's out, 2ʷ's 2ʷ·ln 2, ÷2's 1/2, and (h − y)²'s
+    # 2(h − y); parameters' lines carry their labels, x[1] (not needed) gets no gradient
+    w, b = Value(0.5, "w"), Value(-1.0, "b")
+
+    def f(x, y):
+        z = w * x[0] + b
+        z.label = "z"
+        h = z.sigmoid()
+        return (h - y) ** 2 + (-w).exp() / 2.0 + 2.0**w + h.relu() + abs(z) - x[1].tanh()
+
+    fast = compile(f, params=[w, b])
+    assert fast([1.0, 2.0], 0.25) == f([Value(1.0), Value(2.0)], 0.25).data
+    assert fast.source == EXPECTED_SOURCE
+    assert repr(fast) == "<compiled f: 2 parameters, traced for 1 argument structure>"

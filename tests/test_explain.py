@@ -148,3 +148,90 @@ def test_bad_calls() -> None:
     x.data = 5.0
     with pytest.raises(StaleGraphError):
         explain(y, x)
+
+
+def small_graph() -> tuple[Value, Value, Value]:
+    """L = (w·x)² + w at w = 2, x = 3: ∂L/∂w = 2(w·x)·x + 1 = 37 along two paths, ∂L/∂x = 24."""
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    z = w * x
+    z.label = "z₁⁽²⁾"
+    y = z * z
+    y.label = "y"
+    loss = y + w
+    loss.label = "L"
+    return loss, w, x
+
+
+def test_the_whole_explanation_of_a_small_graph_worked_by_hand() -> None:
+    # the direct path w → L has the factor 1; the other 1 · 2z · x = 1 × 12 × 3 = 36
+    loss, w, x = small_graph()
+    assert str(explain(loss, w)) == "\n".join(
+        [
+            "the chain rule along each of the 2 paths from w to L, multiplied, then summed:",
+            "  ∂L/∂w = ∂L/∂w",
+            "          = 1 = 1",
+            "        + ∂L/∂y · ∂y/∂z₁⁽²⁾ · ∂z₁⁽²⁾/∂w",
+            "          = 1 × 12 × 3 = 36",
+            "        = 37",
+            "factored as backpropagation computes it, each derivative of L once, from the Values"
+            " after it:",
+            "  (δᵢ⁽ˡ⁾ = ∂L/∂zᵢ⁽ˡ⁾)",
+            "  ∂L/∂y = 1",
+            "  δ₁⁽²⁾ = ∂L/∂y · ∂y/∂z₁⁽²⁾",
+            "          = 1 × 12 = 12",
+            "  ∂L/∂w = δ₁⁽²⁾ · ∂z₁⁽²⁾/∂w + ∂L/∂w",
+            "          = 12 × 3 + 1 = 37",
+        ]
+    )
+    assert repr(explain(loss, w)) == "<Explanation of ∂L/∂w = 37: 2 paths>"
+    assert repr(explain(loss, x)) == "<Explanation of ∂L/∂x = 24: 1 path>"
+
+
+def test_the_whole_latex_of_a_small_graph() -> None:
+    loss, w, _ = small_graph()
+    d = "\\partial"
+    assert explain(loss, w)._repr_latex_() == "\n".join(
+        [
+            "$$\\begin{aligned}",
+            "&\\text{the chain rule along }\\text{each of the 2 paths}\\text{ from }w\\text{ to }L"
+            "\\text{, multiplied, then summed:} \\\\",
+            f"\\frac{{{d} L}}{{{d} w}} &= \\frac{{{d} L}}{{{d} w}} = 1 = 1 \\\\",
+            f" &+ \\frac{{{d} L}}{{{d} y}} \\cdot \\frac{{{d} y}}{{{d} z_{{1}}^{{(2)}}}} \\cdot "
+            f"\\frac{{{d} z_{{1}}^{{(2)}}}}{{{d} w}} = 1 \\times 12 \\times 3 = 36 \\\\",
+            " &= 37 \\\\",
+            "&\\text{factored as backpropagation computes it, each derivative of }L\\text{ once, "
+            "from the Values after it:} \\\\",
+            f"&\\text{{where }} \\delta_i^{{(l)}} = \\frac{{{d} L}}{{{d} z_i^{{(l)}}}} \\\\",
+            f"\\frac{{{d} L}}{{{d} y}} &= 1 \\\\",
+            f"\\delta_{{1}}^{{(2)}} &= \\frac{{{d} L}}{{{d} y}} \\cdot "
+            f"\\frac{{{d} y}}{{{d} z_{{1}}^{{(2)}}}} = 1 \\times 12 = 12 \\\\",
+            f"\\frac{{{d} L}}{{{d} w}} &= \\delta_{{1}}^{{(2)}} \\cdot "
+            f"\\frac{{{d} z_{{1}}^{{(2)}}}}{{{d} w}} + \\frac{{{d} L}}{{{d} w}} = 12 \\times 3 + 1"
+            " = 37",
+            "\\end{aligned}$$",
+        ]
+    )
+
+
+def test_unlabelled_values_are_named_as_root_and_w() -> None:
+    u = Value(1.0)
+    assert str(explain(u * 3.0, u)) == "\n".join(
+        [
+            "the chain rule along the one path from the Value to the Value, multiplied, then"
+            " summed:",
+            "  ∂root/∂w = ∂root/∂w",
+            "             = 3 = 3",
+            "           = 3",
+            "factored as backpropagation computes it, each derivative of the Value once, from the"
+            " Values after it:",
+            "  ∂root/∂w = 3",
+        ]
+    )
+
+
+def test_path_graph_names_what_is_not_a_value() -> None:
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError, match=r"the root must be a Value, got float 2\.0"):
+        path_graph(2.0, x)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="w must be a Value of the graph, got int 3"):
+        path_graph(x * 2, 3)  # type: ignore[arg-type]

@@ -317,7 +317,9 @@ def test_focus_highlights_exactly_the_paths_and_sums_their_products() -> None:
     assert len(lit_edges) == 2 * 4  # a→c, a→d, c→L, d→L, each in two halves
     caption = [t for t in pic.texts if t.startswith(("∂L/∂a", "=", "+"))]
     # ∂L/∂a = ∂L/∂c·∂c/∂a + ∂L/∂d·∂d/∂a = d·b + c·1 = 3·(−3) + (−6)·1 = −15
-    assert caption[0].startswith("∂L/∂a = sum over the 2 highlighted paths")
+    assert caption[0] == (
+        "∂L/∂a = sum over the 2 highlighted paths of the product of the numbers on its edges"
+    )
     assert sorted(caption[1:3]) == sorted(["= (-3) × 3", "+ 1 × (-6)"])
     assert caption[3] == "= -15"
     assert loss.grad == 0.0 and a.grad == 0.0  # drawing runs no backward on .grad
@@ -331,7 +333,7 @@ def test_focus_counts_the_paths_it_does_not_write_out() -> None:
     pic = svg_of(draw_graph(v, focus=x))
     assert any(t.startswith("∂root/∂x = sum over the ") for t in pic.texts)
     more = [t for t in pic.texts if "more paths" in t]
-    assert len(more) == 1
+    assert more == ["+ … (237 more paths)"]  # 3 paths per level (v·v twice, + v): 3⁵ − 6
     shown = [t for t in pic.texts if t.startswith(("= ", "+ ")) and "more paths" not in t]
     assert len(shown) == 6 + 1  # six products and the total
     assert shown[-1] == f"= {format_number(grad(v, [x])[0])}"
@@ -469,3 +471,14 @@ def test_focus_names_an_unlabelled_computed_w_as_w() -> None:
     y = (h * h).exp()
     caption = draw_graph(y, focus=h).source
     assert "∂root/∂w" in caption and "∂root/∂root" not in caption
+
+
+def test_focus_caption_shortens_long_names_and_says_when_the_sum_cannot_be_computed() -> None:
+    # √a has no finite slope at 0: the path through it shows ∞, the total cannot be computed
+    a = Value(0.0, "an_input_with_a_long_name")
+    y = a.sqrt() + a
+    y.label = "the_loss_with_a_long_name"
+    pic = svg_of(draw_graph(y, focus=a))
+    caption = [t for t in pic.texts if t.startswith(("∂", "= ", "+ "))]
+    assert caption[0].startswith("∂the_loss_with_a_lon…/∂an_input_with_a_lon… = sum over the 2 ")
+    assert caption[1:] == ["= ∞ × 1", "+ 1", "= ? (a derivative on the way cannot be computed)"]
