@@ -5,17 +5,19 @@ changed numbers and strings, dropped arguments, lambdas returning None, ...), an
 killed by the tests or listed here as a survivor. Three passes:
 
 1. ``mutmut run``: the mutants inside functions and methods. mutmut copies the code to
-   ``mutants/`` with every function behind a trampoline, and runs each mutant in a process
-   forked from one that has imported everything, with only the tests that call its function.
-2. A fresh process per mutant that survived pass 1, running all of tests/ with the mutant
-   switched on from the start (MUTANT_UNDER_TEST). Pass 1 cannot see a mutant in code that
-   runs when a module is imported (the factories that make Value's operators, the op table's
-   declarations) or whose result a cache kept from before the fork (``power(c)``'s closures),
-   and runs only the tests that were seen calling the function.
+   ``mutants/`` with every function behind a trampoline, and runs each mutant, with only the
+   tests that were seen calling its function, in a process forked from a server that has
+   collected the tests and run none (so no cache holds what the unmutated code computed).
+2. The code that runs while the packages are imported (Value's operator factories, the
+   primitive declarations) ran in that server before any mutant was on: each of its
+   survivors runs again in a fresh process, with the mutant on from the start
+   (MUTANT_UNDER_TEST) and all of tests/. Which functions run at import, mutmut's own
+   trampolines say, in a process that only imports the packages.
 3. A fresh process per mutant of the code mutmut 3 does not mutate: statements outside any
    function, that is module level and class bodies (the op table's rules, which are lambdas
    at module level; the class attributes that make Value's operators; constants), made by the
-   same operators from the same parse and run against all of tests/.
+   same operators from the same parse and run against all of tests/. Type aliases and
+   TypeVars that only annotations use are left out, as mutmut leaves annotations out.
 
 A mutant whose only change is the wording of an error or warning message (a string literal in
 the message of an exception or warning class's constructor, or of ``warnings.warn``) is counted
@@ -333,9 +335,29 @@ class Progress:
                 print(f"  {self.what}: {self.done}/{self.total}", flush=True)
 
 
+def run_at_import() -> set[str]:
+    """The functions (as mutmut names them, ``autograd.value.x__binary``) that run while
+    autograd and nn are imported: mutmut's trampolines record them in its "stats" mode."""
+    probe = (
+        "import autograd, nn\n"
+        "from mutmut.state import state\n"
+        "print('\\n'.join(sorted(state()._stats)))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "mutants"), MUTANT_UNDER_TEST="stats")
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT / "mutants",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
 def recheck(mutants: list[Mutant], jobs: int, timeout: float) -> None:
-    """Pass 2: mutmut's survivors, each in a fresh process with the mutant on from the start."""
-    progress = Progress(len(mutants), "fresh processes for mutmut's survivors")
+    """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
+    progress = Progress(len(mutants), "fresh processes for code run at import")
 
     def check(m: Mutant) -> None:
         m.status = run_tests(ROOT / "mutants", tests_first(m.path), timeout, m.name)
@@ -499,8 +521,19 @@ def main() -> int:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
 
-    again = [m for m in mutants if m.in_function and not m.message and m.status != "killed"]
-    print(f"pass 2: {len(again)} mutants that survived mutmut, in fresh processes")
+    at_import = run_at_import()
+    again = [
+        m
+        for m in mutants
+        if m.in_function
+        and not m.message
+        and m.status != "killed"
+        and m.name.partition("__mutmut_")[0] in at_import
+    ]
+    print(
+        f"pass 2: {len(again)} survivors in the {len(at_import)} functions that run at import "
+        f"({', '.join(sorted(n.rpartition('.')[2] for n in at_import))}), in fresh processes"
+    )
     recheck(again, args.jobs, timeout)
     outside = [m for m in mutants if not m.in_function and not m.message]
     print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
