@@ -37,14 +37,13 @@ import difflib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -59,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = {"autograd": 0.98, "nn": 0.95}  # package → the share of mutants to kill
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.txt"
 COPIED = ["autograd", "nn", "tests", "notebooks", "scripts", "docs", "README.md", "pyproject.toml"]
-PYTEST = ["-m", "pytest", "-x", "-q", "--tb=no", "-p", "no:cacheprovider", "-o", "addopts=-q"]
+PYTEST = ["-x", "-q", "--tb=no", "-p", "no:cacheprovider", "-o", "addopts=-q"]
 MESSAGE_CALLS = ("Error", "Exception", "Warning")  # names of the classes whose first argument
 # is a message; and warnings.warn (below)
 
@@ -294,22 +293,102 @@ def tests_first(path: str) -> list[str]:
     return [*own, "tests/test_layering.py", "tests/"]
 
 
-def run_tests(cwd: Path, tests: list[str], timeout: float, mutant: str = "") -> str:
-    """'killed', 'survived' or 'timeout' for the tests in a fresh process, in ``cwd``."""
-    env = dict(os.environ, PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("MUTANT_UNDER_TEST", None)
-    if mutant:
-        env["MUTANT_UNDER_TEST"] = mutant
-    command = [sys.executable, *PYTEST, "--rootdir=.", *tests]
+def warm_up() -> None:
+    """Import pytest, its plugins and what the tests import from outside the project, once,
+    here: every run forks from this process and imports only autograd, nn and the tests."""
+    import pytest
+
+    for name in ("numpy", "hypothesis", "graphviz", "tqdm", "xml.etree.ElementTree"):
+        __import__(name)
+    with tempfile.TemporaryDirectory() as empty, open(os.devnull, "w") as quiet:
+        stdout, sys.stdout = sys.stdout, quiet
+        try:  # loads every plugin, collects nothing
+            pytest.main(
+                ["--collect-only", "-q", "-p", "no:cacheprovider", "-o", "addopts=-q", empty]
+            )
+        finally:
+            sys.stdout = stdout
+    assert not any(m.split(".")[0] in PACKAGES for m in sys.modules), "imported too early"
+
+
+@dataclass
+class Job:
+    """One run of the tests: in ``tree`` (on sys.path first), with ``mutant`` switched on."""
+
+    tree: Path
+    tests: list[str]
+    mutant: str = ""  # MUTANT_UNDER_TEST, for the trampolines of mutants/
+    source: str = ""  # pass 3: written to tree/path for the run, then put back
+    path: str = ""
+
+
+def _child(job: Job) -> None:
+    """In the forked process: run the tests and exit with pytest's status."""
+    import pytest
+
     try:
-        done = subprocess.run(
-            command, cwd=cwd, env=env, timeout=timeout, capture_output=True, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return "timeout"
-    if done.returncode not in (0, 1):
-        return "killed"  # an error while collecting or starting: the mutant broke an import
-    return "survived" if done.returncode == 0 else "killed"
+        os.chdir(job.tree)
+        sys.path.insert(0, str(job.tree))
+        os.environ.pop("MUTANT_UNDER_TEST", None)
+        if job.mutant:
+            os.environ["MUTANT_UNDER_TEST"] = job.mutant
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        code = pytest.main([*PYTEST, "--rootdir=.", *job.tests])
+        os._exit(int(code))
+    except BaseException:
+        os._exit(99)
+
+
+def run_jobs(jobs: list[Job], workers: int, timeout: float, what: str) -> list[str]:
+    """'killed', 'survived' or 'timeout' for each job, ``workers`` processes at a time, each
+    forked from this one (which never imports autograd or nn, so each run imports them anew,
+    mutated as the job says)."""
+    results = [""] * len(jobs)
+    waiting = list(range(len(jobs)))[::-1]
+    running: dict[int, tuple[int, float, str]] = {}  # pid → (job, start, original source)
+    busy: set[Path] = set()
+    done = 0
+    while waiting or running:
+        while len(running) < workers:
+            free = [k for k in waiting if jobs[k].tree not in busy]
+            if not free:
+                break
+            k = free[-1]
+            waiting.remove(k)
+            job = jobs[k]
+            original = ""
+            if job.source:
+                target = job.tree / job.path
+                original = target.read_text(encoding="utf-8")
+                target.write_text(job.source, encoding="utf-8")
+            pid = os.fork()
+            if pid == 0:
+                _child(job)
+            running[pid] = (k, time.monotonic(), original)
+            busy.add(job.tree)
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            for child, (_, started, _) in running.items():
+                if time.monotonic() - started > timeout:
+                    os.kill(child, signal.SIGKILL)
+            time.sleep(0.02)
+            continue
+        k, started, original = running.pop(pid)
+        job = jobs[k]
+        busy.discard(job.tree)
+        if job.source:
+            (job.tree / job.path).write_text(original, encoding="utf-8")
+        code = os.waitstatus_to_exitcode(status)
+        if time.monotonic() - started > timeout:
+            results[k] = "timeout"
+        else:  # a failing test, an error importing or collecting, a crash: all noticed
+            results[k] = "survived" if code == 0 else "killed"
+        done += 1
+        if done % 25 == 0 or done == len(jobs):
+            print(f"  {what}: {done}/{len(jobs)}", flush=True)
+    return results
 
 
 def copy_tree(into: Path) -> None:
@@ -319,20 +398,6 @@ def copy_tree(into: Path) -> None:
             shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, into / name)
-
-
-@dataclass
-class Progress:
-    total: int
-    what: str
-    done: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def tick(self) -> None:
-        with self.lock:
-            self.done += 1
-            if self.done % 10 == 0 or self.done == self.total:
-                print(f"  {self.what}: {self.done}/{self.total}", flush=True)
 
 
 def run_at_import() -> set[str]:
@@ -355,52 +420,29 @@ def run_at_import() -> set[str]:
     return set(done.stdout.split())
 
 
-def recheck(mutants: list[Mutant], jobs: int, timeout: float) -> None:
+def recheck(mutants: list[Mutant], workers: int, timeout: float) -> None:
     """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
-    progress = Progress(len(mutants), "fresh processes for code run at import")
-
-    def check(m: Mutant) -> None:
-        m.status = run_tests(ROOT / "mutants", tests_first(m.path), timeout, m.name)
-        m.checked_by = "fresh process"
-        progress.tick()
-
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(check, mutants))
+    jobs = [Job(ROOT / "mutants", tests_first(m.path), mutant=m.name) for m in mutants]
+    for m, status in zip(mutants, run_jobs(jobs, workers, timeout, "code run at import")):
+        m.status, m.checked_by = status, "fresh process"
 
 
-def run_outside(mutants: list[Mutant], jobs: int, timeout: float) -> None:
+def run_outside(mutants: list[Mutant], workers: int, timeout: float) -> None:
     """Pass 3: each mutant outside functions, in a copy of the code of its own."""
-    progress = Progress(len(mutants), "mutants outside functions")
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         trees = []
-        for k in range(jobs):
+        for k in range(workers):
             tree = Path(tmp) / f"tree{k}"
             tree.mkdir()
             copy_tree(tree)
             trees.append(tree)
-        free = list(trees)
-        lock = threading.Lock()
-
-        def check(m: Mutant) -> None:
-            with lock:
-                tree = free.pop()
-            target = tree / m.path
-            original = target.read_text(encoding="utf-8")
-            try:
-                target.write_text(m.source, encoding="utf-8")
-                m.status = run_tests(tree, tests_first(m.path), timeout)
-                m.checked_by = "fresh process"
-            finally:
-                target.write_text(original, encoding="utf-8")
-                with lock:
-                    free.append(tree)
-            progress.tick()
-
-        with ThreadPoolExecutor(jobs) as pool:
-            list(pool.map(check, mutants))
-
-
-# -- the report -----------------------------------------------------------------------------------
+        jobs = [
+            Job(trees[i % workers], tests_first(m.path), source=m.source, path=m.path)
+            for i, m in enumerate(mutants)
+        ]
+        statuses = run_jobs(jobs, workers, timeout, "mutants outside functions")
+    for m, status in zip(mutants, statuses):
+        m.status, m.checked_by = status, "fresh process"
 
 
 def report(mutants: list[Mutant], started: float) -> bool:
@@ -516,8 +558,11 @@ def main() -> int:
             if not m.in_function:
                 m.status = "not run"
         return 0 if report(mutants, started) else 1
+    warm_up()
     baseline = time.monotonic()
-    if run_tests(ROOT / "mutants", ["tests/"], 600) != "survived":
+    if run_jobs([Job(ROOT / "mutants", ["tests/"])], 1, 600, "the tests, no mutant") != [
+        "survived"
+    ]:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
 
