@@ -567,6 +567,34 @@ def test_train_compiled_equals_eager(batch_size, shuffle, adam):
     assert weights[1] == weights[0]
 
 
+@pytest.mark.parametrize("batch_size", [None, 3])
+def test_train_compiled_equals_eager_with_class_indices(batch_size):
+    # the class index picks the output the loss reads: code is generated per class; a target
+    # given as probabilities goes through the code for lists, in the same batch
+    xs = [[0.1 * k - 0.5, 0.3 * (k % 3) - 0.3] for k in range(9)]
+    ys: list[object] = [k % 3 for k in range(9)]
+    ys[4] = [0.2, 0.5, 0.3]
+    histories, weights = [], []
+    for compiled in (False, True):
+        net = nn.Network([2, 4, 3], activation="tanh", output_activation="linear", seed=3)
+        histories.append(
+            nn.train(
+                net,
+                xs,
+                ys,
+                epochs=4,
+                lr=0.3,
+                loss=nn.cross_entropy,
+                batch_size=batch_size,
+                progress=False,
+                compile=compiled,
+            )
+        )
+        weights.append([p.data for p in net.parameters()])
+    assert histories[1] == histories[0] and weights[1] == weights[0]
+    assert histories[0][-1] < histories[0][0]
+
+
 def test_unordered_and_zero_d_arguments_are_refused_as_lists_are_elsewhere() -> None:
     net = nn.Network([2, 1], seed=0)
     fast = compile(lambda x: nn.mse(net(x), [0.0]), net.parameters())

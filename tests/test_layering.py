@@ -98,10 +98,10 @@ def test_every_public_name_is_there_and_star_imports_give_exactly_them():
 
     files = [p for pkg in PACKAGES for p in (ROOT / pkg).glob("*.py") if p.stem != "__main__"]
     for path in files:
-        if "\n__all__ = [" not in path.read_text(encoding="utf-8"):
-            continue  # a module that declares no public API of its own
         name = module_name(path)
         module = importlib.import_module(name)
+        if "__all__" not in vars(module):
+            continue  # a module that declares no public API of its own
         public = module.__all__
         assert isinstance(public, list) and len(set(public)) == len(public), name
         space: dict[str, object] = {}

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, grad, gradcheck, numerical_grad
+from autograd import Value, grad, gradcheck, numerical_grad, reverse_topological
 
 finite = st.floats(-100.0, 100.0, allow_nan=False)
 
@@ -323,3 +323,17 @@ def test_losses_read_no_data(monkeypatch: pytest.MonkeyPatch) -> None:
     nn.binary_cross_entropy(zs, [1.0, 0.0, 0.5], logits=True)
     nn.binary_cross_entropy([z.sigmoid() for z in zs], [1.0, 0.0, 0.5])
     nn.mse(zs, [1.0, 0.0, 0.5], "mean")
+
+
+@pytest.mark.parametrize(("loss", "name"), [(nn.mse, "mse"), (nn.binary_cross_entropy, "bce")])
+def test_losses_name_themselves_and_label_the_targets_they_make(loss: Any, name: str) -> None:
+    full = {"mse": "mse", "bce": "binary_cross_entropy"}[name]
+    with pytest.raises(TypeError, match=f"^{full} prediction must be a list"):
+        loss(3.0, [1.0])
+    with pytest.raises(ValueError, match=rf"^{full} target \(one per prediction\) must have 1 "):
+        loss([Value(0.5)], [1.0, 0.0])
+    out = loss([Value(0.5), Value(0.25)], [1.0, 0.0])
+    made = sorted(v.label for v in reverse_topological(out) if v.op == "" and v.label)
+    assert made == ["y₁", "y₂"]
+    target = Value(1.0, "t")  # a Value given as a target is used as it is
+    assert target in reverse_topological(loss([Value(0.5)], [target]))
