@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import nn
-from nn.cli import SAMPLE_X, SAMPLE_Y, main
+from nn.cli import SAMPLE_X, SAMPLE_Y, main, parse_args
 
 
 def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
@@ -171,3 +172,48 @@ def test_ctrl_c_during_training_saves_the_work_done_and_exits_130(tmp_path):
     saved = nn.Network.load(tmp_path / "weights.json")
     assert saved.sizes == [3, 2, 2]
     assert (tmp_path / "loss.png").stat().st_size > 0
+
+
+# The whole walk-through for seed 0 and 3 epochs (tests/golden): the numbers are the README's
+# (∇W⁽¹⁾, ∇W⁽²⁾ and the MSE agree with the δ formulas, as the first test checks); only the
+# finite differences' last digits may vary with the platform's math library.
+TRANSCRIPT = Path(__file__).resolve().parent / "golden" / "demo-seed0-epochs3.txt"
+
+
+def test_the_whole_walk_through(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["--out", str(out), "--epochs", "3", "--seed", "0"]) == 0
+    lines = capsys.readouterr().out.rstrip("\n").split("\n")
+    text = TRANSCRIPT.read_text(encoding="utf-8").rstrip("\n")
+    expected = [line.replace("{out}", str(out)) for line in text.split("\n")]
+    assert len(lines) == len(expected)
+    for got, want in zip(lines, expected):
+        if "autograd vs finite differences" in want:
+            want, got = want[: want.rindex(" ")], got[: got.rindex(" ")]
+        assert got == want
+    with (out / "loss.png").open("rb") as png:  # 6 × 3.5 inches at 120 dpi
+        assert struct.unpack(">II", png.read(24)[16:24]) == (720, 420)
+
+
+def test_help_says_what_each_option_does_and_its_default(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: backprop-demo [-h] [--out OUT] [--seed SEED]")
+    for words in [
+        "Walk through the blog's 3-2-2 sigmoid network: forward pass, MSE, every ∂MSE/∂wᵢⱼ "
+        "computed three ways (autograd, δ formulas, finite differences), the computation graph "
+        "and the network drawn to SVG, then training on a small task.",
+        "--out OUT folder for graph.svg, network.svg, backprop.html, loss.png and weights.json "
+        "(created if missing; default: demo-output)",
+        "--seed SEED seeds the weights and the data (default: 0)",
+        "--epochs EPOCHS training epochs (default: 300)",
+        "--lr LR SGD learning rate η (default: 2.0)",
+    ]:
+        assert words in text
+
+
+def test_the_defaults_are_the_ones_the_help_states():
+    args = parse_args([])
+    assert (args.out, args.seed, args.epochs, args.lr) == (Path("demo-output"), 0, 300, 2.0)

@@ -205,3 +205,32 @@ def _legibility(path: Path) -> float:
             break
     sizes = [float(el.get("font-size", "")) for el in root.iter() if el.get("font-size")]
     return width / (min(sizes) * scale)
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def test_the_whole_picture_of_the_blogs_network_after_backward() -> None:
+    # the blog's network at the sample: activations, weights and grads as the δ formulas give
+    # them (test_cli checks the same numbers), widths by |w|, blue w > 0, orange w < 0
+    net = nn.Network([3, 2, 2], activation="sigmoid", bias=False, seed=0)
+    nn.mse(net([0.5, -0.2, 0.1]), [1.0, 0.0]).backward()
+    expected = (GOLDEN / "blog-network.gv").read_text(encoding="utf-8")
+    assert net.draw(x=[0.5, -0.2, 0.1]).source == expected
+
+
+def test_the_whole_picture_of_a_network_with_a_dead_and_a_saturated_unit() -> None:
+    # x = (1, 0.5): x₁⁽²⁾ = ReLU(1 + 1 + 0.1) = 2.1, x₂⁽²⁾ = ReLU(−1.7) = 0 (dead),
+    # x₃⁽²⁾ = 0.5; z⁽³⁾ = 8·2.1 + 4·0.5 + 0.5 = 19.3, σ′(19.3) = 4.151e-09 (saturated);
+    # a zero weight is neither blue nor orange; without show_values only the biases' names
+    net = nn.Network.from_weights(
+        [[[1.0, 2.0], [-1.0, -1.0], [0.5, 0.0]], [[8.0, 0.0, 4.0]]],
+        activation="relu",
+        biases=[[0.1, -0.2, 0.0], [0.5]],
+        output_activation="sigmoid",
+    )
+    expected = (GOLDEN / "flagged-network.gv").read_text(encoding="utf-8")
+    assert net.draw(x=[1.0, 0.5], show_values=False, rankdir="TB").source == expected
+    bare = net.draw(legend=False).source
+    assert "<TABLE" not in bare and "labelloc" not in bare
+    assert "b₁⁽²⁾ = 0.1" in bare and "w₁₁⁽¹⁾ = 1>" in bare  # values shown by default
