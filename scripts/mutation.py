@@ -288,9 +288,9 @@ def tests_first(path: str) -> list[str]:
     runs each test once, stopping at the first failure."""
     package, stem = path[: -len(".py")].split("/")
     first = f"tests/test_{stem}.py" if package == "autograd" else f"tests/test_nn_{stem}.py"
-    # then the static checks of the layering test (every name in __all__ exists), then the rest
+    # after the layering test's quick static checks (every name in __all__ is there)
     own = [first] if (ROOT / first).exists() else []
-    return [*own, "tests/test_layering.py", "tests/"]
+    return ["tests/test_layering.py", *own, "tests/"]
 
 
 def warm_up() -> None:
@@ -531,6 +531,7 @@ def main() -> int:
         print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
 
     if not args.skip_mutmut:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
         print(f"pass 1: mutmut run --max-children {args.jobs} (its output: mutants/mutmut.log)")
         with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
             subprocess.run(
