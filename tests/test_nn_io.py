@@ -424,3 +424,70 @@ def test_weights_set_from_numpy_numbers_save_as_plain_floats(tmp_path: Path) -> 
     net.save(tmp_path / "net.json")
     loaded = nn.Network.load(tmp_path / "net.json").weight_matrices()
     assert loaded[0][0][:2] == [float(np.float32(0.1)), 2.0]
+
+
+def test_the_whole_file_of_a_small_network(tmp_path: Path) -> None:
+    # the format is part of the contract: one space per level of indent, no NaN or Infinity
+    net = nn.Network.from_weights([[[0.5, -1.0]]], activation="tanh", biases=[[0.25]])
+    net.save(tmp_path / "w.json")
+    expected = {
+        "format": "backprop-demystified/nn.Network",
+        "version": 1,
+        "sizes": [2, 1],
+        "activation": "tanh",
+        "output_activation": "tanh",
+        "bias": True,
+        "weights": [[[0.5, -1.0]]],
+        "biases": [[0.25]],
+    }
+    text = (tmp_path / "w.json").read_bytes().decode("utf-8")
+    assert text == json.dumps(expected, indent=1) + "\n"
+    assert text.startswith('{\n "format": "backprop-demystified/nn.Network",\n "version": 1,')
+
+
+def test_save_writes_a_hidden_temporary_file_beside_the_target_then_renames_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        renames.append((src, dst))
+        assert Path(src).read_text(encoding="utf-8").endswith("}\n")  # complete before renaming
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    nn.Network([2, 1], seed=0).save(tmp_path / "w.json")
+    ((src, dst),) = renames
+    assert dst == str(tmp_path / "w.json") and Path(src).parent == tmp_path
+    assert Path(src).name.startswith(".w.json.") and src.endswith(".tmp")
+
+
+def test_what_is_there_is_named() -> None:
+    from nn.io import _what_is
+
+    assert _what_is(stat.S_IFBLK) == "a block device" and _what_is(stat.S_IFCHR) == (
+        "a character device"
+    )
+    assert _what_is(0) == "not a regular file"  # a kind this platform has no name for
+
+
+def test_save_names_what_it_would_not_replace(short_tmp: Path) -> None:
+    os.mkfifo(short_tmp / "fifo")
+    with pytest.raises(FileExistsError, match=r"^cannot save to .*fifo: it is a FIFO"):
+        nn.Network([2, 1], seed=0).save(short_tmp / "fifo")
+
+
+def test_a_failed_cleanup_does_not_hide_why_the_save_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: Any) -> None:
+        raise OSError("disk full")
+
+    def cannot_unlink(*args: Any) -> None:
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(os, "replace", crash)
+    monkeypatch.setattr(os, "unlink", cannot_unlink)
+    with pytest.raises(OSError, match="disk full"):
+        nn.Network([2, 1], seed=0).save(tmp_path / "w.json")
