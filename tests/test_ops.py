@@ -5,6 +5,7 @@ create_graph, jvp, gradcheck, pickle, drawing)."""
 
 from __future__ import annotations
 
+import math
 import pickle
 from decimal import Decimal, localcontext
 
@@ -187,3 +188,53 @@ def test_one_primitive_per_exponent_and_a_bounded_cache(monkeypatch):
     for n in (3, 4, 5):
         ops.logsumexp(n)
     assert sorted(ops.LOGSUMEXPS) == [2, 3, 4]
+
+
+# -- the op table, entry by entry, against closed forms ------------------------------------------
+
+_a, _b = 1.5, -2.0
+_s = 1.0 / (1.0 + math.exp(-_a))
+TABLE = [
+    # (name, symbol, inputs, forward, local derivatives): every built-in, at a point
+    ("+", "+", (_a, _b), _a + _b, (1.0, 1.0)),
+    ("-", "−", (_a, _b), _a - _b, (1.0, -1.0)),
+    ("*", "×", (_a, _b), _a * _b, (_b, _a)),
+    ("/", "÷", (_a, _b), _a / _b, (1 / _b, -_a / _b**2)),
+    ("**", "xʸ", (_a, _b), _a**_b, (_b * _a ** (_b - 1), _a**_b * math.log(_a))),
+    ("neg", "−x", (_a,), -_a, (-1.0,)),
+    ("exp", "exp", (_a,), math.exp(_a), (math.exp(_a),)),
+    ("log", "ln", (_a,), math.log(_a), (1 / _a,)),
+    ("sqrt", "√", (_a,), math.sqrt(_a), (0.5 / math.sqrt(_a),)),
+    ("tanh", "tanh", (_a,), math.tanh(_a), (1 - math.tanh(_a) ** 2,)),
+    ("sigmoid", "σ", (_a,), _s, (_s * (1 - _s),)),
+    ("sigmoid", "σ", (-_a,), 1 - _s, (_s * (1 - _s),)),
+    ("relu", "ReLU", (_a,), _a, (1.0,)),
+    ("relu", "ReLU", (-_a,), 0.0, (0.0,)),
+    ("relu", "ReLU", (0.0,), 0.0, (0.0,)),
+    ("abs", "|x|", (-_a,), _a, (-1.0,)),
+    ("abs", "|x|", (_a,), _a, (1.0,)),
+    ("abs", "|x|", (0.0,), 0.0, (0.0,)),
+    ("sin", "sin", (_a,), math.sin(_a), (math.cos(_a),)),
+    ("cos", "cos", (_a,), math.cos(_a), (-math.sin(_a),)),
+    ("step", "H", (_a,), 1.0, (0.0,)),
+    ("step", "H", (0.0,), 0.0, (0.0,)),
+    ("step", "H", (-_a,), 0.0, (0.0,)),
+    ("sign", "sign", (_a,), 1.0, (0.0,)),
+    ("sign", "sign", (-_a,), -1.0, (0.0,)),
+    ("sign", "sign", (0.0,), 0.0, (0.0,)),
+]
+
+
+@pytest.mark.parametrize(("name", "symbol", "xs", "value", "derivatives"), TABLE)
+def test_every_built_in_entry_of_the_op_table(name, symbol, xs, value, derivatives):
+    from autograd.primitive import lookup
+
+    op = lookup(name)
+    assert (op.name, op.symbol, op.arity) == (name, symbol, len(xs))
+    assert op(*xs) == pytest.approx(value, rel=1e-15)
+    assert op.local_grads(*xs, value) == pytest.approx(derivatives, rel=1e-15)
+    with pytest.raises(ValueError, match="built-in"):
+        primitive(name, lambda a: a, lambda a, out: (1.0,))  # names the user cannot take
+    # and Value's operators and methods are these primitives
+    node = op(*(Value(x) for x in xs))
+    assert node.primitive is op and node.data == pytest.approx(value, rel=1e-15)

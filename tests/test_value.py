@@ -292,3 +292,19 @@ def test_a_computed_value_has_no_label_until_given_one():
         assert all(i.label in ("a", "b", "") for i in v.inputs)
     (one,) = (a * 1.0).inputs[1:]
     assert one.label == ""  # the constant's leaf
+
+
+def test_reflected_operators_keep_the_number_on_the_left():
+    # 3 − a is sub(3, a): the constant is the first input, as written (and as drawn)
+    a = Value(2.0, "a")
+    for v, value in [(3 + a, 5.0), (3 - a, 1.0), (3 * a, 6.0), (3 / a, 1.5), (3**a, 9.0)]:
+        first, second = v.inputs
+        assert (first.data, second, v.data) == (3.0, a, value)
+    for v, c, value in [
+        (a + 3, 3.0, 5.0),
+        (a - 3, 3.0, -1.0),
+        (a * 3, 3.0, 6.0),
+        (a / 4, 4.0, 0.5),
+    ]:
+        first, second = v.inputs
+        assert (first, second.data, v.data) == (a, c, value)
