@@ -241,3 +241,26 @@ def _chain(n: int) -> Value:
     for _ in range(n):
         v = v * 1.5
     return v
+
+
+def test_the_frames_of_a_small_graph_whole() -> None:
+    # what the page's script plays: each Value's forward line (constants say so, unlabelled
+    # Values are named by their expression), then every edge update with its running sum;
+    # ∂L/∂b = −1 (through |b|) + 2(c + 10)·a = 15, reached by 2 edges
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b
+    c.label = "c"
+    loss = (c + 10.0) ** 2 + (-a).exp() * 0.0 + abs(b)
+    loss.label = "L"
+    page = animate(loss).html
+    data = json.loads(_frames_json(page))
+    svg_height = float(re.search(r'<svg[^>]* height="([\d.]+)pt"', page).group(1))  # type: ignore[union-attr]
+    assert data.pop("height") == svg_height * 4 / 3  # points to pixels
+    golden = Path(__file__).resolve().parent / "golden" / "player-frames.json"
+    assert data == json.loads(golden.read_text(encoding="utf-8"))
+    assert data["steps"][-1][3:] == [
+        "∂L/∂b += ∂L/∂c · ∂c/∂b = 8 × 2 = 16",
+        "b is reached by 2 edges, 2 counted so far: ∂L/∂b = (-1) + 16 = 15",
+        "15",
+        True,
+    ]
