@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -264,3 +266,20 @@ def test_the_frames_of_a_small_graph_whole() -> None:
         "15",
         True,
     ]
+
+
+def test_the_page_is_saved_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    # in an ASCII locale (a bare container's C locale, with Python's coercions turned off),
+    # ∂ and σ still go to the file, as UTF-8
+    script = (
+        "import sys; from autograd import Value, animate\n"
+        "x = Value(0.5, 'x')\n"
+        "animate(x.sigmoid()).save(sys.argv[1])\n"
+    )
+    env = dict(os.environ, LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    out = tmp_path / "page.html"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out)], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "σ" in out.read_bytes().decode("utf-8")
