@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import operator
 import random
@@ -681,3 +682,72 @@ def test_the_generated_code_of_a_small_loss_worked_by_hand():
     assert fast([1.0, 2.0], 0.25) == f([Value(1.0), Value(2.0)], 0.25).data
     assert fast.source == EXPECTED_SOURCE
     assert repr(fast) == "<compiled f: 2 parameters, traced for 1 argument structure>"
+
+
+# -- the eager fallback, names, arguments -----------------------------------------------------
+
+
+def test_when_the_replay_cannot_tell_finite_from_overflow_the_eager_engine_decides():
+    # w·x at x = 10³⁰⁸ is finite, but the replay's check sums the values it computed and
+    # overflows: the step is run again by the eager engine, whose result then stands. Its
+    # gradient is Σ scale·x = 4 × 0.25 × 10³⁰⁸, exactly; unscaled it would overflow.
+    w = Value(1.5, "w")
+    fast = compile(lambda x: w * x, [w])
+    assert fast.map([1e308] * 4, scale=0.25) == [1.5e308] * 4
+    assert w.grad == 1e308
+    w.grad = 0.0
+    assert fast.map([1e308, 1e307]) == [1.5e308, 1.5e307] and w.grad == 1.1e308
+    w.grad = 0.0
+    assert fast(1e308) == 1.5e308 and w.grad == 1e308
+
+
+def test_map_checks_its_columns_and_scale():
+    w = Value(1.5, "w")
+    fast = compile(lambda x, y: w * x + y, [w])
+    with pytest.raises(ValueError, match=r"needs lists of one length, got \[2, 3\]"):
+        fast.map([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"scale must be a finite number, got inf"):
+        fast.map([1.0], [1.0], scale=math.inf)
+    assert fast.map([1.0, 2.0], [0.0, 0.0], scale=2) == [1.5, 3.0] and w.grad == 6.0
+    w.grad = 0.0
+    assert fast.map([1.0, 2.0], [0.0, 0.0]) == [1.5, 3.0] and w.grad == 3.0  # scale 1
+
+
+def test_a_function_without_a_name_compiles_as_f():
+    w = Value(2.0, "w")
+
+    def product(a, b):
+        return a * b
+
+    fast = compile(functools.partial(product, w), [w])
+    assert fast(3.0) == 6.0 and w.grad == 3.0
+    assert fast.source.startswith("def f(samples, P, seed):")
+    assert repr(fast) == "<compiled f: 1 parameter, traced for 1 argument structure>"
+    first = compile(lambda xs: w * xs[0], [w, Value(1.0)])
+    first([1.0]), first([1.0, 2.0])  # lists of two lengths: two structures
+    assert repr(first) == "<compiled <lambda>: 2 parameters, traced for 2 argument structures>"
+    with pytest.raises(TypeError, match="compile needs a function, got int 3"):
+        compile(3, [w])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"compile needs .*got Value"):
+        compile(product, w)  # type: ignore[arg-type]
+
+
+def test_max_nodes_is_a_positive_int_and_one_is_allowed():
+    w = Value(2.0, "w")
+    assert compile(lambda x: w * x, [w], max_nodes=1) is not None
+    for bad in (True, 0, 1.5):
+        with pytest.raises((TypeError, ValueError), match="max_nodes"):
+            compile(lambda x: w * x, [w], max_nodes=bad)  # type: ignore[arg-type]
+
+
+def test_eager_fallback_names_a_result_that_is_not_a_value():
+    w = Value(1.5, "w")
+    calls = []
+
+    def sometimes(x):
+        calls.append(x)
+        return w * x if len(calls) == 1 else 3.0  # a Value when traced, a float afterwards
+
+    fast = compile(sometimes, [w])
+    with pytest.raises(TypeError, match=r"sometimes returned float 3\.0, not a Value"):
+        fast(1e308)  # the replay overflows its check, so the eager engine calls it again
