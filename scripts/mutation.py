@@ -15,9 +15,11 @@ killed by the tests or listed here as a survivor. Three passes:
    trampolines say, in a process that only imports the packages.
 3. A fresh process per mutant of the code mutmut 3 does not mutate: statements outside any
    function, that is module level and class bodies (the op table's rules, which are lambdas
-   at module level; the class attributes that make Value's operators; constants), made by the
-   same operators from the same parse and run against all of tests/. Type aliases and
-   TypeVars that only annotations use are left out, as mutmut leaves annotations out.
+   at module level; the class attributes that make Value's operators; constants), and the
+   bodies of decorated functions (properties and their setters, context managers), which
+   its trampolines cannot wrap. They are made by the same operators from the same parse and
+   run against all of tests/. Type aliases and TypeVars that only annotations use, and
+   overload stubs, are left out, as mutmut leaves annotations out.
 
 A mutant whose only change is the wording of an error or warning message (a string literal in
 the message of an exception or warning class's constructor, or of ``warnings.warn``) is counted
@@ -150,11 +152,40 @@ def _runtime_nodes(tree: ast.AST, skip: set[int]) -> Iterator[ast.AST]:
 TYPE_ONLY: set[str] = set()
 
 
+class _Visitor(MutationVisitor):
+    """mutmut's visitor, but entering decorated functions (properties, setters, context
+    managers), which mutmut skips because its trampolines cannot wrap them; pass 3 mutates
+    them in place. Overload stubs stay out: only the type checker reads them."""
+
+    def _skip_node_and_children(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.FunctionDef) and _decorated(node):
+            if "overload" in _decorator_names(node):
+                return True
+            position = self.get_metadata(PositionProvider, node, None)
+            return bool(position and position.start.line in self._ignored_node_lines)
+        return bool(super()._skip_node_and_children(node))
+
+
+def _decorator_names(node: cst.FunctionDef) -> list[str]:
+    names = []
+    for decorator in node.decorators:
+        d = decorator.decorator
+        d = d.func if isinstance(d, cst.Call) else d
+        names.append(d.attr.value if isinstance(d, cst.Attribute) else getattr(d, "value", ""))
+    return names
+
+
+def _decorated(node: cst.FunctionDef) -> bool:
+    """Decorated as mutmut will not mutate: anything but a lone staticmethod or classmethod."""
+    names = _decorator_names(node)
+    return bool(names) and names not in (["staticmethod"], ["classmethod"])
+
+
 def mutants_of(path: str) -> Iterator[Mutant]:
     """Every mutant mutmut's operators make of ``path``, named as mutmut names them."""
     code = (ROOT / path).read_text(encoding="utf-8")
     wrapper = MetadataWrapper(cst.parse_module(code))
-    visitor = MutationVisitor(mutation_operators, get_ignored_lines(path, code, wrapper, None))
+    visitor = _Visitor(mutation_operators, get_ignored_lines(path, code, wrapper, None))
     wrapper.visit(visitor)
     positions = wrapper.resolve(PositionProvider)
     parents = wrapper.resolve(ParentNodeProvider)
@@ -168,7 +199,7 @@ def mutants_of(path: str) -> Iterator[Mutant]:
         statement = _statement(node, parents)
         before, after = _changed_line(module, statement, node, new)
         message = _is_message(node, new, parents)
-        if isinstance(container, cst.FunctionDef):
+        if isinstance(container, cst.FunctionDef) and not _decorated(container):
             block = parents[container]
             owner = parents.get(block)
             cls = owner.name.value if isinstance(owner, cst.ClassDef) else None
