@@ -234,3 +234,15 @@ def test_the_whole_picture_of_a_network_with_a_dead_and_a_saturated_unit() -> No
     bare = net.draw(legend=False).source
     assert "<TABLE" not in bare and "labelloc" not in bare
     assert "b₁⁽²⁾ = 0.1" in bare and "w₁₁⁽¹⁾ = 1>" in bare  # values shown by default
+
+
+@pytest.mark.parametrize(("slope", "flagged"), [(0.0095, True), (0.0105, False)])
+def test_a_unit_is_saturated_below_a_slope_of_one_hundredth(slope: float, flagged: bool) -> None:
+    # σ′(z) = s(1 − s) = slope at s = (1 − √(1 − 4·slope))/2, z = ln(s/(1 − s))
+    s = (1 - math.sqrt(1 - 4 * slope)) / 2
+    z = math.log(s / (1 - s))
+    net = nn.Network.from_weights([[[z]]], activation="sigmoid")
+    source = net.draw(x=[1.0]).source
+    assert ("saturated: σ′ = " in source) is flagged
+    if flagged:
+        assert f"saturated: σ′ = {slope:.4g}<" in source.replace("</I>", "<")

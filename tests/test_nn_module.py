@@ -561,3 +561,20 @@ def test_a_module_has_no_parameters_until_it_says_so() -> None:
     s.k.grad = 5.0
     s.zero_grad()
     assert s.k.grad == 0.0
+
+
+def test_an_unknown_activation_is_refused_naming_the_ones_there_are() -> None:
+    from nn.activations import check_activation
+
+    with pytest.raises(ValueError, match=r"^unknown activation 'softmax'; expected one of "):
+        nn.Network([2, 1], activation="softmax")
+    with pytest.raises(ValueError, match=r"sigmoid, tanh, relu, linear$"):
+        check_activation("gelu")
+    with pytest.raises(TypeError, match=r"^output_activation must be one of .*; got int 3"):
+        nn.Network([2, 1], output_activation=3)  # type: ignore[arg-type]
+    assert [check_activation(a) for a in ("sigmoid", "tanh", "relu", "linear")] == [
+        "sigmoid",
+        "tanh",
+        "relu",
+        "linear",
+    ]
