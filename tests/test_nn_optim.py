@@ -204,3 +204,22 @@ def test_adam_accepts_beta1_zero_no_momentum() -> None:
         nn.Adam([w], betas=(1.0, 0.999))
     with pytest.raises(ValueError, match=r"betas\[0\] must be in \[0, 1\), got -0\.1"):
         nn.Adam([w], betas=(-0.1, 0.999))
+
+
+def test_reprs_hints_and_defaults() -> None:
+    w = Value(1.0, "w")
+    assert repr(nn.SGD([w], lr=0.5, momentum=0.9)) == "SGD(1 parameter, lr=0.5, momentum=0.9)"
+    adam = nn.Adam([w, Value(2.0)])
+    assert repr(adam) == "Adam(2 parameters, lr=0.01, betas=(0.9, 0.999))"
+    assert (adam.lr, adam.betas, adam.eps) == (0.01, (0.9, 0.999), 1e-8)
+    w.grad = 1e308  # finite grad, a step too large: the hint is the learning rate
+    with pytest.raises(OverflowError, match=r"\(a smaller lr usually helps\)$"):
+        nn.SGD([w], lr=1e10).step()
+    with pytest.raises(ValueError, match=r"^eps must be positive, got 0\.0"):
+        nn.Adam([w], eps=0.0)
+    with pytest.raises(NotImplementedError):
+        nn.Optimizer([w], lr=0.1).step()
+    sgd = nn.SGD([w, adam.params[1]])
+    w.grad = adam.params[1].grad = 3.0
+    sgd.zero_grad()
+    assert (w.grad, adam.params[1].grad) == (0.0, 0.0)
