@@ -308,3 +308,15 @@ def test_reflected_operators_keep_the_number_on_the_left():
     ]:
         first, second = v.inputs
         assert (first, second.data, v.data) == (a, c, value)
+
+
+def test_setting_label_and_data_checks_the_new_value():
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="Value label must be a str, got int 3"):
+        v.label = 3  # type: ignore[assignment]
+    v.label = "v"
+    assert v.label == "v" and repr(v) == "Value(data=1.0, grad=0.0, label='v')"
+    with pytest.raises(TypeError, match=r"^Value\.data must be a real number"):
+        v.data = "2"  # type: ignore[assignment]
+    v.data = 2
+    assert v.data == 2.0 and type(v.data) is float
