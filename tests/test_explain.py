@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -235,3 +236,50 @@ def test_path_graph_names_what_is_not_a_value() -> None:
         path_graph(2.0, x)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="w must be a Value of the graph, got int 3"):
         path_graph(x * 2, 3)  # type: ignore[arg-type]
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def test_an_unlabelled_root_and_terms_in_the_order_of_the_graph() -> None:
+    # root = z·h + z with z = 2w, h = w − 5 at w = 3 (z = 6, h = −2): ∂root/∂z = h + 1 = −1,
+    # ∂root/∂h = z = 6, so ∂root/∂w = (−1)·2 + 6·1 = 4. The unlabelled root is "root" in
+    # formulas and "the Value" in words; z (computed first) comes before h though 6 > −2.
+    w = Value(3.0, "w")
+    z = w * 2.0
+    z.label = "z₁⁽²⁾"
+    h = w - 5.0
+    h.label = "h"
+    root = z * h + z
+    e = explain(root, w)
+    assert e.total == 4.0 and repr(e) == "<Explanation of ∂root/∂w = 4: 2 paths>"
+    assert str(e) + "\n" == (GOLDEN / "explain-unlabelled-root.txt").read_text(encoding="utf-8")
+    tex = (GOLDEN / "explain-unlabelled-root.tex").read_text(encoding="utf-8")
+    assert e._repr_latex_() + "\n" == tex
+
+
+def test_explaining_a_value_by_itself_is_one_empty_path() -> None:
+    x = Value(2.0, "x")
+    e = explain(x, x)
+    assert (e.count, e.total, e.lines) == (1, 1.0, [])
+    (path,) = e.paths
+    assert (path.values, path.factors, path.product) == ((x,), (), 1.0)
+    assert str(e).splitlines()[1:4] == ["  ∂x/∂x = 1", "          = 1 = 1", "        = 1"]
+
+
+def test_the_limit_on_written_paths_is_the_one_given() -> None:
+    w = Value(3.0, "w")
+    z = w * 2.0
+    z.label = "z"
+    h = w - 5.0
+    h.label = "h"
+    e = explain(z * h + z, w, max_paths=1)
+    assert e.paths == [] and "too many to write out (more than 1)" in str(e)
+
+
+def test_delta_names_and_latex_of_short_and_symbolic_labels() -> None:
+    from autograd.explain import _delta
+
+    assert (_delta("z₁"), _delta("z"), _delta("zeta")) == ("δ₁", None, None)
+    assert latex("ab") == "\\mathrm{ab}" and latex("a") == "a"
+    assert latex("x+y") == "\\mathrm{x\\text{+}y}"
