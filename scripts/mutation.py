@@ -198,6 +198,9 @@ def mutants_of(path: str) -> Iterator[Mutant]:
         container = mutation.contained_by_top_level_function
         statement = _statement(node, parents)
         before, after = _changed_line(module, statement, node, new)
+        if len(before) < SHORT:  # "continue": say where, so that the line names one mutant
+            header = _header(module, statement, parents)
+            before, after = f"{header} {before}".strip(), f"{header} {after}".strip()
         message = _is_message(node, new, parents)
         if isinstance(container, cst.FunctionDef) and not _decorated(container):
             block = parents[container]
@@ -234,6 +237,21 @@ def _statement(node: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> cs
             raise ValueError(f"not in a statement: {type(node).__name__}")
         node = parents[node]
     return node
+
+
+SHORT = 16  # a changed line shorter than this is shown after the line that opens its block
+
+
+def _header(
+    module: cst.Module, statement: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]
+) -> str:
+    """The first line of the compound statement (if, for, def, ...) around ``statement``."""
+    node = parents.get(statement)
+    while node is not None and not isinstance(node, cst.BaseCompoundStatement):
+        node = parents.get(node)
+    if node is None:
+        return ""
+    return module.code_for_node(node).strip().splitlines()[0].strip()
 
 
 def _changed_line(
@@ -282,6 +300,18 @@ def _is_message(
     func = call.func
     name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
     return isinstance(name, str) and (name.endswith(MESSAGE_CALLS) or name == "warn")
+
+
+def number_repeats(mutants: list[Mutant]) -> None:
+    """A change that reads the same at several places of a file gets ``[1]``, ``[2]``, … in
+    file order, so that each line of the equivalents file names one mutant."""
+    seen: dict[tuple[str, str, str], list[Mutant]] = {}
+    for m in mutants:
+        seen.setdefault(m.key, []).append(m)
+    for same in seen.values():
+        if len(same) > 1:
+            for k, m in enumerate(same, 1):
+                m.before, m.after = f"{m.before} [{k}]", f"{m.after} [{k}]"
 
 
 # -- the equivalents file -------------------------------------------------------------------------
@@ -555,6 +585,7 @@ def main() -> int:
     )
     TYPE_ONLY.update(type_only_names(paths))
     mutants = [m for path in paths for m in mutants_of(path)]
+    number_repeats(mutants)
     for m in mutants:
         m.equivalent = equivalents.get(m.key, "")
     unused = set(equivalents) - {m.key for m in mutants}
