@@ -105,6 +105,9 @@ def test_the_page_is_one_self_contained_file(tmp_path: Path) -> None:
     assert f"height: {height}px;" in inline
     tall = animate(_chain(60))._repr_html_()
     assert "height: 900px;" in tall
+    small = animate(Value(0.5, "x").sigmoid())
+    drawn = int(json.loads(_frames_json(small.html))["height"])
+    assert drawn + 170 < 900 and f"height: {drawn + 170}px;" in small._repr_html_()
     assert "Player: 85 frames" in repr(player)
 
 

@@ -482,3 +482,14 @@ def test_focus_caption_shortens_long_names_and_says_when_the_sum_cannot_be_compu
     caption = [t for t in pic.texts if t.startswith(("∂", "= ", "+ "))]
     assert caption[0].startswith("∂the_loss_with_a_lon…/∂an_input_with_a_lon… = sum over the 2 ")
     assert caption[1:] == ["= ∞ × 1", "+ 1", "= ? (a derivative on the way cannot be computed)"]
+
+
+def test_focus_on_the_root_itself_is_one_path_with_no_edges() -> None:
+    y = Value(0.5, "x") * 3.0  # unlabelled: named root in the caption
+    pic = svg_of(draw_graph(y, focus=y))
+    caption = [t for t in pic.texts if t.startswith(("∂", "= ", "+ "))]
+    assert caption == [
+        "∂root/∂root = sum over the 1 highlighted path of the product of the numbers on its edges",
+        "= 1",
+        "= 1",
+    ]
