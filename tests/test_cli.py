@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import nn
+from autograd.render import PARAM_COLOR
 from nn.cli import SAMPLE_X, SAMPLE_Y, main, parse_args
 
 
@@ -77,6 +78,12 @@ def test_without_graphviz_the_dot_sources_are_saved_and_training_still_runs(
     ]
     assert (out / "graph.gv").read_text(encoding="utf-8").startswith("digraph computation_graph")
     assert "w₁₂⁽¹⁾" in (out / "network.gv").read_text(encoding="utf-8")
+    for name, what in [
+        ("graph", "the MSE's computation graph, local derivatives on the edges"),
+        ("network", "the network, weights and their gradients on the edges"),
+    ]:
+        said = f"Not drawn, `dot` is missing: {out / (name + '.gv')} holds the DOT source ({what})"
+        assert said in captured.out
     assert "before" in captured.out and "after" in captured.out  # training ran
     assert nn.Network.load(out / "weights.json").sizes == [3, 2, 2]
 
@@ -217,3 +224,58 @@ def test_help_says_what_each_option_does_and_its_default(capsys, monkeypatch):
 def test_the_defaults_are_the_ones_the_help_states():
     args = parse_args([])
     assert (args.out, args.seed, args.epochs, args.lr) == (Path("demo-output"), 0, 300, 2.0)
+
+
+def test_the_pictures_show_the_parameters_and_the_sample(tmp_path, capsys):
+    out = tmp_path / "nested" / "out"  # folders made as needed
+    assert main(["--out", str(out), "--epochs", "1", "--lr", "0.5"]) == 0
+    graph = (out / "graph.svg").read_text(encoding="utf-8")
+    assert graph.count(f'fill="{PARAM_COLOR}"') == 11  # ten weights and the legend, green
+    network = (out / "network.svg").read_text(encoding="utf-8")
+    assert "= 0.5325" in network  # x₁⁽²⁾ at the sample input
+    page = (out / "backprop.html").read_text(encoding="utf-8")
+    assert page.count(f'fill="{PARAM_COLOR}"') == 11
+    assert "SGD, η = 0.5, 1 epochs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lr", ["0", "inf", "abc", "-0.5"])
+def test_the_learning_rate_must_be_a_positive_finite_number(lr, capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--lr", lr])
+    shown = repr(lr) if lr == "abc" else lr
+    assert f"argument --lr: expected a positive number, got {shown}" in capsys.readouterr().err
+    assert parse_args(["--lr", "1e-300"]).lr == 1e-300 and parse_args(["--lr", "0.5"]).lr == 0.5
+
+
+def test_the_loss_plot_is_the_history_on_a_log_scale(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from nn.cli import _plot_loss
+
+    seen = {}
+    save = Figure.savefig
+
+    def savefig(fig, *args, **kwargs):
+        (ax,) = fig.axes
+        (line,) = ax.get_lines()
+        gridline = ax.xaxis.get_gridlines()[0]
+        seen.update(
+            x=list(line.get_xdata()),
+            y=list(line.get_ydata()),
+            labels=(ax.get_xlabel(), ax.get_ylabel(), ax.get_title()),
+            scale=ax.get_yscale(),
+            grid=(gridline.get_visible(), gridline.get_alpha()),
+            size=tuple(fig.get_size_inches()),
+        )
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    assert _plot_loss([0.5, 0.25, 0.125], tmp_path / "loss.png") == tmp_path / "loss.png"
+    assert seen == {
+        "x": [1, 2, 3],  # epochs count from 1
+        "y": [0.5, 0.25, 0.125],
+        "labels": ("epoch", "mean MSE", "Training the 3-2-2 network"),
+        "scale": "log",
+        "grid": (True, 0.3),
+        "size": (6.0, 3.5),
+    }

@@ -578,3 +578,21 @@ def test_an_unknown_activation_is_refused_naming_the_ones_there_are() -> None:
         "relu",
         "linear",
     ]
+
+
+def test_layer_and_network_reprs() -> None:
+    net = nn.Network([3, 2, 2], bias=False, seed=0)
+    assert repr(net) == "Network([3, 2, 2], activation='sigmoid', bias=False)"
+    assert repr(net.layers[1]) == "Layer(W⁽²⁾ 2×2, activation='sigmoid', bias=False)"
+    relu = nn.Network([2, 3, 1], activation="relu", output_activation="linear", seed=0)
+    assert repr(relu.layers[0]) == "Layer(W⁽¹⁾ 3×2, activation='relu', bias=True)"
+    assert repr(relu) == (
+        "Network([2, 3, 1], activation='relu', bias=True, output_activation='linear')"
+    )
+
+
+def test_mlp_names_its_arguments() -> None:
+    with pytest.raises(ValueError, match=r"^MLP's nin \(number of inputs\) must be a positive"):
+        nn.MLP(0, [2])
+    with pytest.raises(TypeError, match=r"^MLP's nouts\[1\] must be a positive integer"):
+        nn.MLP(2, [2, 1.5])  # type: ignore[list-item]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import random
 import signal
@@ -392,9 +393,13 @@ def test_an_overflow_says_where_training_stopped() -> None:
     message = str(info.value)
     assert message.startswith("training stopped in epoch 1 of 2, after 0 of its 3 steps")
     assert "lr=1e+308" in message and "learning rate too large?" not in message
+    assert message.endswith("no parameter was changed (a smaller lr usually helps)")
     assert net.weights[0][0][0].data == 1.0  # no step was half done
     with pytest.raises(OverflowError, match=r"epoch 1 of 1.*overflows.*learning rate too large\?"):
         nn.train(line(), [[1e200]], [[0.0]], epochs=1, progress=False)
+    with pytest.raises(OverflowError) as info:
+        nn.train(line(), [[1e200]], [[0.0]], epochs=1, progress=False)
+    assert str(info.value).endswith("1e+200 ** 2.0: overflows (learning rate too large?)")
 
 
 # -- Ctrl-C: a real SIGINT, and the weights after the last complete step ------------------------
@@ -519,3 +524,41 @@ def test_sigint_ignored_stays_ignored(python_sigint: None) -> None:
     history = nn.train(net, XOR_X, XOR_Y, 3, opt, progress=False)
     assert not history.interrupted and len(history) == 3
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+def test_a_model_of_its_own_gets_its_numbers_as_given() -> None:
+    # an int target stays an int (a class index for cross_entropy), a float a float
+    seen: list[object] = []
+
+    class Two(nn.Module):
+        def __init__(self) -> None:
+            self.w = Value(0.5)
+
+        def __call__(self, x: list[float]) -> list[Value]:
+            seen.append(x)
+            return [self.w * x[0], self.w * x[1]]
+
+        def parameters(self) -> list[Value]:
+            return [self.w]
+
+    nn.train(Two(), [[1.0, 2]], [1], epochs=1, lr=0.1, loss=nn.cross_entropy, progress=False)
+    assert seen == [[1.0, 2.0]]
+    with pytest.raises(ValueError, match=r"^ys\[0\] must be a finite number, got nan"):
+        nn.train(Two(), [[1.0, 2.0]], [math.nan], epochs=1, progress=False, loss=squared)
+    with pytest.raises(TypeError, match=r"^xs\[0\]\[1\] must be a real number"):
+        nn.train(Two(), [[1.0, "2"]], [1], epochs=1, progress=False, loss=nn.cross_entropy)
+
+
+def test_ctrl_c_outside_a_step_goes_to_the_handler_there_was() -> None:
+    from nn.train import _StepBoundary
+
+    calls: list[tuple[int, object]] = []
+    boundary = _StepBoundary()
+    boundary.previous = lambda signum, frame: calls.append((signum, frame))
+    frame = sys._getframe()
+    boundary.handle(signal.SIGINT, frame)
+    assert calls == [(signal.SIGINT, frame)]
+    with pytest.raises(KeyboardInterrupt), boundary:  # inside a step: raised at its end
+        boundary.handle(signal.SIGINT, frame)
+        assert calls == [(signal.SIGINT, frame)] and boundary.pending
+    assert not boundary.pending
