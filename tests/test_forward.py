@@ -156,3 +156,14 @@ def test_jvp_names_a_bad_input_and_a_bad_result() -> None:
     with pytest.raises(ValueError, match="f's result must be a finite number, got nan"):
         jvp(lambda v: math.nan, [1.0], [1.0])  # type: ignore[arg-type,return-value]
     assert jvp(lambda v: 2.5, [1.0], [1.0]) == (2.5, 0.0)  # type: ignore[arg-type,return-value]
+
+
+def test_a_primitive_given_a_value_and_a_dual_pushes_the_tangent_either_way_round() -> None:
+    # forward mode outranks Values: the Value is a constant, whichever argument comes first
+    from autograd import ops
+
+    w, d = Value(2.0, "w"), Dual(3.0, 1.0)
+    for result in (ops.mul(w, d), ops.mul(d, w), ops.add(w, d)):
+        assert isinstance(result, Dual)
+    assert (ops.mul(w, d).value, ops.mul(w, d).tangent) == (6.0, 2.0)
+    assert (ops.add(w, d).value, ops.add(w, d).tangent) == (5.0, 1.0)
