@@ -238,3 +238,14 @@ def test_every_built_in_entry_of_the_op_table(name, symbol, xs, value, derivativ
     # and Value's operators and methods are these primitives
     node = op(*(Value(x) for x in xs))
     assert node.primitive is op and node.data == pytest.approx(value, rel=1e-15)
+
+
+def test_the_caches_keep_1024_entries():
+    from autograd import ops
+
+    for k in range(1030):
+        ops.power(k + 0.5)
+    assert len(ops.POWERS) == 1024 and 1023.5 in ops.POWERS and 1024.5 not in ops.POWERS
+    for n in range(1, 1031):
+        ops.logsumexp(n)
+    assert len(ops.LOGSUMEXPS) == 1024 and 1024 in ops.LOGSUMEXPS
