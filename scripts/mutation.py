@@ -29,6 +29,7 @@ apart too. The score is killed / the rest, per file and per package; the exit st
 a package is below its target.
 
 Usage: python scripts/mutation.py [--jobs 2] [--skip-mutmut] [--no-fresh] [--only FILE ...]
+       python scripts/mutation.py --recheck    (after changing tests only: the survivors again)
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -576,6 +579,17 @@ def main() -> int:
     parser.add_argument(
         "--no-fresh", action="store_true", help="skip passes 2 and 3: mutmut's verdicts only"
     )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="after changing tests only: run the last run's survivors again (kills stand)",
+    )
+    parser.add_argument(
+        "--from-log",
+        type=Path,
+        help="with --recheck: the last run's printed report, for a run "
+        "that saved no mutants/mutation-results.json",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     os.chdir(ROOT)
@@ -592,6 +606,8 @@ def main() -> int:
     for key in sorted(unused):
         print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
 
+    if args.recheck:
+        return recheck_survivors(mutants, args, started)
     if not args.skip_mutmut:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
         print(f"pass 1: mutmut run --max-children {args.jobs} (its output: mutants/mutmut.log)")
@@ -649,7 +665,91 @@ def main() -> int:
     for m in mutants:
         if not m.in_function and m.message:
             m.status = "not run"
+    if not args.only:
+        save_results(mutants)
     return 0 if report(mutants, started) else 1
+
+
+RESULTS = ROOT / "mutants" / "mutation-results.json"
+
+
+def sources_hash() -> str:
+    digest = hashlib.sha256()
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).glob("*.py")):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def save_results(mutants: list[Mutant]) -> None:
+    """Every mutant's verdict, with the code it was made from, for a later --recheck."""
+    data = {"sources": sources_hash(), "status": {m.name: m.status for m in mutants}}
+    RESULTS.write_text(json.dumps(data, indent=0), encoding="utf-8")
+
+
+def recheck_survivors(mutants: list[Mutant], args: argparse.Namespace, started: float) -> int:
+    """The last run's verdicts, with its survivors run again against the tests as they are now:
+    what a full run would find, as long as only tests changed (a killed mutant stays killed
+    when tests are added), in a fraction of the time. The code must be the run's."""
+    if RESULTS.exists():
+        data = json.loads(RESULTS.read_text(encoding="utf-8"))
+        if data["sources"] != sources_hash():
+            sys.exit("autograd/ or nn/ changed since the last run: run make mutation in full")
+        status = data["status"]
+    elif args.from_log:  # a run whose script saved no results: its printed survivors
+        status = {m.name: "killed" for m in mutants if not m.message}
+        listed = re.findall(
+            r"   \[([^,\]]+), (survived|no tests|[a-z ]+)\]$",
+            args.from_log.read_text(encoding="utf-8"),
+            re.M,
+        )
+        for name, verdict in listed:
+            if name not in status:
+                sys.exit(f"the log names a mutant this code does not make: {name}")
+            status[name] = verdict
+    else:
+        sys.exit("no results of an earlier run to recheck (mutants/mutation-results.json)")
+    exit_codes: dict[str, int | None] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    for m in mutants:
+        if m.message:
+            m.status = status_by_exit_code[exit_codes[m.name]] if m.in_function else "not run"
+        else:
+            m.status = status.get(m.name, "not checked")
+    again = [m for m in mutants if not m.message and not m.equivalent and m.status not in KILLED]
+    inside = [m for m in again if m.in_function]
+    print(f"recheck: {len(again)} survivors, {len(inside)} of them by mutmut run <names>")
+    if inside:
+        with open(ROOT / "mutants" / "mutmut-recheck.log", "w", encoding="utf-8") as log:
+            subprocess.run(
+                [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(args.jobs)]
+                + [m.name for m in inside],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        for meta in (ROOT / "mutants").rglob("*.py.meta"):
+            exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+        for m in inside:
+            m.status = status_by_exit_code[exit_codes[m.name]]
+    warm_up()
+    timeout = 300.0
+    at_import = run_at_import()
+    fresh = [
+        m
+        for m in again
+        if m.status not in KILLED
+        and (not m.in_function or m.name.partition("__mutmut_")[0] in at_import)
+    ]
+    print(f"recheck: {len(fresh)} of them in fresh processes")
+    recheck([m for m in fresh if m.in_function], args.jobs, timeout)
+    run_outside([m for m in fresh if not m.in_function], args.jobs, timeout)
+    save_results(mutants)
+    return 0 if report(mutants, started) else 1
+
+
+KILLED = ("killed", "timeout")
 
 
 if __name__ == "__main__":
