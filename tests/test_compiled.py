@@ -23,6 +23,7 @@ from autograd import (
     grad,
     logsumexp,
     numerical_grad,
+    ops,
     primitive,
     sigmoid,
 )
@@ -377,6 +378,7 @@ def test_reading_a_traced_number_is_refused(way):
     message = str(info.value)
     # the read is named whole, where the message names it
     assert message.startswith(f"compile(sample_loss): {words} reads the number of a Value")
+    assert "(on 'x')" in message  # the argument it depends on, found first
     assert "while tracing" in message
     assert w.grad == 0.0
     assert sample_loss(Value(1.0)) is not None  # eager, the same reads work
@@ -703,6 +705,11 @@ def test_when_the_replay_cannot_tell_finite_from_overflow_the_eager_engine_decid
     assert fast.map([1e308, 1e307]) == [1.5e308, 1.5e307] and w.grad == 1.1e308
     w.grad = 0.0
     assert fast(1e308) == 1.5e308 and w.grad == 1e308
+    w.grad = 0.0
+    assert fast(1e308, scale=0.5) == 1.5e308 and w.grad == 0.5e308
+    w.grad = 0.0
+    x = 0.28e308  # 7x overflows the replay's check, the eager sum 6x does not
+    assert fast.map([x, x], scale=2.0) == [1.5 * x, 1.5 * x] and w.grad == 4 * x
 
 
 def test_map_checks_its_columns_and_scale():
@@ -780,4 +787,33 @@ def test_the_generated_code_of_a_loss_with_every_kind_of_operation():
     eager.backward()
     assert (loss, grads) == (eager.data, (w.grad, b.grad))
     golden = Path(__file__).resolve().parent / "golden" / "compiled-source.txt"
+    assert fast.source == golden.read_text(encoding="utf-8")
+
+
+def test_the_code_of_rules_written_by_a_user_with_every_operator():
+    # a user's rules run once on code-writing stand-ins: 1/(1 + |a|)² (reflected +, **, /),
+    # 2ᵃ·ln 2 (reflected **, a constant folded), and a rule with −a, a − b, a + b, a·b, a/b
+    softsign = primitive(
+        "softsign_t",
+        lambda a: a / (1.0 + abs(a)),
+        lambda a, out: (1.0 / (1.0 + ops.abs_(a)) ** 2,),
+    )
+    two_to = primitive("two_to_t", lambda a: 2.0**a, lambda a, out: (2.0**a * ops.log(2.0),))
+    mix = primitive(
+        "mix_t",
+        lambda a, b: a * b - a / b,
+        lambda a, b, out: (b - 1.0 / b, a + a / (b * b) + (-a) * 0.0 - 1.0 * b + b),
+    )
+    w = Value(0.5, "w")
+
+    def h(x):
+        return softsign(w * x) + two_to(w) + mix(w, w + x)
+
+    fast = compile(h, [w])
+    loss, grad_w = fast(2.0), w.grad
+    w.grad = 0.0
+    eager = h(Value(2.0))
+    eager.backward()
+    assert (loss, grad_w) == (eager.data, w.grad)
+    golden = Path(__file__).resolve().parent / "golden" / "compiled-user-rules.txt"
     assert fast.source == golden.read_text(encoding="utf-8")
