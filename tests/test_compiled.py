@@ -20,6 +20,7 @@ from autograd import (
     TraceError,
     Value,
     compile,
+    exp,
     grad,
     logsumexp,
     numerical_grad,
@@ -816,4 +817,41 @@ def test_the_code_of_rules_written_by_a_user_with_every_operator():
     eager.backward()
     assert (loss, grad_w) == (eager.data, w.grad)
     golden = Path(__file__).resolve().parent / "golden" / "compiled-user-rules.txt"
+    assert fast.source == golden.read_text(encoding="utf-8")
+
+
+def _sq_exp_rule(a, out):
+    t = exp(a)  # one Expr used twice: one temporary in the code
+    return (2.0 * a * t + a * a * t,)
+
+
+def test_the_code_names_its_functions_and_shares_what_a_rule_reuses():
+    # names made into identifiers (my-op → my_op, then my_op2 for the real my_op), a keyword
+    # and a name the code uses itself given an f_, exponents as pow2_5 and pow_m0_5; a rule's
+    # subexpression used twice becomes one temporary t; parentheses only where Python needs
+    # them; step and sign written inline
+    dash = primitive("my-op", lambda a: a * 3.0, lambda a, out: (3,))
+    under = primitive("my_op", lambda a: a + 1.0, lambda a, out: (1.0,))
+    kw = primitive("lambda", lambda a: a * a, lambda a, out: (2.0 * a,))
+    res = primitive("v1", lambda a: a - 1.0, lambda a, out: (1.0,))
+    sq = primitive("sq_exp", lambda a: a * a * math.exp(a), _sq_exp_rule)
+    prec = primitive(
+        "prec_t",
+        lambda a, b: a * b,
+        lambda a, b, out: (b - (a - b) - -a, (a**2) ** b / (a / b) + 2.0**-b - a ** (b**2)),
+    )
+    w = Value(0.5, "w")
+
+    def k(x):
+        a = dash(w) + under(w) + kw(w) + res(w) + sq(w) + prec(w, w * x)
+        b = w**2.5 + w**-0.5 + (-w) ** 2 + (w - x) - (x - w) + w / (x * w)
+        return a + b + ops.step(w) + ops.sign(w) + (w**3) ** 2
+
+    fast = compile(k, [w])
+    loss, grad_w = fast(2.0), w.grad
+    w.grad = 0.0
+    eager = k(Value(2.0))
+    eager.backward()
+    assert (loss, grad_w) == (eager.data, w.grad)
+    golden = Path(__file__).resolve().parent / "golden" / "compiled-names-and-temporaries.txt"
     assert fast.source == golden.read_text(encoding="utf-8")
