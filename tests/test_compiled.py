@@ -354,6 +354,7 @@ READS = {
     "compare <=": (lambda v: v <= 2, "a comparison (v <= 2)"),
     "compare two": (lambda v: v <= v * 2.0, "a comparison (v <= w)"),
     "compare two >": (lambda v: v * 2.0 > v, "a comparison (v > w)"),
+    "constant first": (lambda v: Value(0.1) < v, "a comparison (v < w)"),  # reads v second
     "max": (lambda v: max([v, v * 2.0]) is v, "a comparison (v > w)"),
     "format": (lambda v: f"{v:.3f}" == "0", "format(v, '.3f')"),
     "backward": (lambda v: v.backward(), "backward()"),

@@ -314,6 +314,7 @@ def test_setting_label_and_data_checks_the_new_value():
     v = Value(1.0)
     with pytest.raises(TypeError, match="Value label must be a str, got int 3"):
         v.label = 3  # type: ignore[assignment]
+    assert repr(v) == "Value(data=1.0, grad=0.0)"
     v.label = "v"
     assert v.label == "v" and repr(v) == "Value(data=1.0, grad=0.0, label='v')"
     with pytest.raises(TypeError, match=r"^Value\.data must be a real number"):
