@@ -48,7 +48,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import libcst as cst
@@ -348,13 +348,16 @@ def read_equivalents() -> dict[tuple[str, str, str], str]:
 
 
 def tests_first(path: str) -> list[str]:
-    """The test module of ``path`` first (it usually kills soonest), then all of tests/: pytest
-    runs each test once, stopping at the first failure."""
+    """The tests that usually kill a mutant of ``path`` soonest, run first and alone (pytest
+    then collects only them): the layering test's quick static checks (every name in __all__
+    is there), then the test module of ``path``. Only a mutant they miss gets all of tests/."""
     package, stem = path[: -len(".py")].split("/")
     first = f"tests/test_{stem}.py" if package == "autograd" else f"tests/test_nn_{stem}.py"
-    # after the layering test's quick static checks (every name in __all__ is there)
     own = [first] if (ROOT / first).exists() else []
-    return ["tests/test_layering.py", *own, "tests/"]
+    return ["tests/test_layering.py", *own]
+
+
+ALL_TESTS = ["tests/"]
 
 
 def warm_up() -> None:
@@ -384,6 +387,7 @@ class Job:
     mutant: str = ""  # MUTANT_UNDER_TEST, for the trampolines of mutants/
     source: str = ""  # pass 3: written to tree/path for the run, then put back
     path: str = ""
+    then: list[str] | None = None  # the tests to run next if these all pass
 
 
 def _child(job: Job) -> None:
@@ -449,6 +453,10 @@ def run_jobs(jobs: list[Job], workers: int, timeout: float, what: str) -> list[s
             results[k] = "timeout"
         else:  # a failing test, an error importing or collecting, a crash: all noticed
             results[k] = "survived" if code == 0 else "killed"
+        if results[k] == "survived" and job.then:  # passed the first tests: now all of them
+            jobs[k] = replace(job, tests=job.then, then=None)
+            waiting.append(k)
+            continue
         done += 1
         if done % 25 == 0 or done == len(jobs):
             print(f"  {what}: {done}/{len(jobs)}", flush=True)
@@ -486,7 +494,9 @@ def run_at_import() -> set[str]:
 
 def recheck(mutants: list[Mutant], workers: int, timeout: float) -> None:
     """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
-    jobs = [Job(ROOT / "mutants", tests_first(m.path), mutant=m.name) for m in mutants]
+    jobs = [
+        Job(ROOT / "mutants", tests_first(m.path), mutant=m.name, then=ALL_TESTS) for m in mutants
+    ]
     for m, status in zip(mutants, run_jobs(jobs, workers, timeout, "code run at import")):
         m.status, m.checked_by = status, "fresh process"
 
@@ -501,7 +511,13 @@ def run_outside(mutants: list[Mutant], workers: int, timeout: float) -> None:
             copy_tree(tree)
             trees.append(tree)
         jobs = [
-            Job(trees[i % workers], tests_first(m.path), source=m.source, path=m.path)
+            Job(
+                trees[i % workers],
+                tests_first(m.path),
+                source=m.source,
+                path=m.path,
+                then=ALL_TESTS,
+            )
             for i, m in enumerate(mutants)
         ]
         statuses = run_jobs(jobs, workers, timeout, "mutants outside functions")
