@@ -606,6 +606,14 @@ def main() -> int:
         help="with --recheck: the last run's printed report, for a run "
         "that saved no mutants/mutation-results.json",
     )
+    parser.add_argument(
+        "--outside-only",
+        type=Path,
+        help="run pass 3 alone (it needs no mutmut run) and write its verdicts to this file",
+    )
+    parser.add_argument(
+        "--outside-from", type=Path, help="take pass 3's verdicts from an --outside-only file"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     os.chdir(ROOT)
@@ -624,6 +632,14 @@ def main() -> int:
 
     if args.recheck:
         return recheck_survivors(mutants, args, started)
+    if args.outside_only:
+        warm_up()
+        outside = [m for m in mutants if not m.in_function and not m.message]
+        print(f"pass 3 alone: {len(outside)} mutants outside functions, in fresh processes")
+        run_outside(outside, args.jobs, 300.0)
+        data = {"sources": sources_hash(), "status": {m.name: m.status for m in outside}}
+        args.outside_only.write_text(json.dumps(data, indent=0), encoding="utf-8")
+        return 0
     if not args.skip_mutmut:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
         print(f"pass 1: mutmut run --max-children {args.jobs} (its output: mutants/mutmut.log)")
@@ -676,8 +692,16 @@ def main() -> int:
     )
     recheck(again, args.jobs, timeout)
     outside = [m for m in mutants if not m.in_function and not m.message]
-    print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
-    run_outside(outside, args.jobs, timeout)
+    if args.outside_from:
+        data = json.loads(args.outside_from.read_text(encoding="utf-8"))
+        if data["sources"] != sources_hash():
+            sys.exit(f"{args.outside_from} was made from other code: run pass 3 again")
+        for m in outside:
+            m.status, m.checked_by = data["status"][m.name], "fresh process"
+        print(f"pass 3: {len(outside)} mutants outside functions, from {args.outside_from}")
+    else:
+        print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
+        run_outside(outside, args.jobs, timeout)
     for m in mutants:
         if not m.in_function and m.message:
             m.status = "not run"
