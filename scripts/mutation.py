@@ -83,6 +83,7 @@ class Mutant:
     status: str = "not checked"
     checked_by: str = ""
     equivalent: str = ""  # why, from the equivalents file
+    public_names: bool = False  # a change of __all__
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -214,14 +215,28 @@ def mutants_of(path: str) -> Iterator[Mutant]:
             name = f"{module_name(path)}.{mangled}__mutmut_{counts[mangled]}"
             yield Mutant(name, path, line, before, after, True, message)
         else:
-            target = _assigned_name(statement)
+            target = _assigned_name(_top_statement(statement, parents))
             if target in TYPE_ONLY:
                 continue
             outside += 1
             mutated = deep_replace(module, node, new)
             assert isinstance(mutated, cst.Module)
             name = f"{path}:{line}:{outside}"
-            yield Mutant(name, path, line, before, after, False, message, mutated.code)
+            mutant = Mutant(name, path, line, before, after, False, message, mutated.code)
+            mutant.public_names = target == "__all__"
+            yield mutant
+
+
+def _top_statement(statement: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
+    """The outermost statement around ``statement`` below the module or a class body."""
+    node = statement
+    while True:
+        parent = parents.get(node)
+        if parent is None or isinstance(parent, cst.Module):
+            return node
+        if isinstance(parent, cst.IndentedBlock) and isinstance(parents.get(parent), cst.ClassDef):
+            return node
+        node = parent
 
 
 def _assigned_name(statement: cst.CSTNode) -> str:
@@ -347,14 +362,20 @@ def read_equivalents() -> dict[tuple[str, str, str], str]:
 # -- running the tests ----------------------------------------------------------------------------
 
 
-def tests_first(path: str) -> list[str]:
-    """The tests that usually kill a mutant of ``path`` soonest, run first and alone (pytest
-    then collects only them): the layering test's quick static checks (every name in __all__
-    is there), then the test module of ``path``. Only a mutant they miss gets all of tests/."""
-    package, stem = path[: -len(".py")].split("/")
+PUBLIC_NAMES_TEST = (
+    "tests/test_layering.py::test_every_public_name_is_there_and_star_imports_give_exactly_them"
+)
+
+
+def tests_first(m: Mutant) -> list[str]:
+    """The tests that usually kill ``m`` soonest, run first and alone (pytest then collects
+    only them): for a change of __all__ the test of the public names, else the test module of
+    the mutated file. Only a mutant they miss gets all of tests/."""
+    if m.public_names:
+        return [PUBLIC_NAMES_TEST]
+    package, stem = m.path[: -len(".py")].split("/")
     first = f"tests/test_{stem}.py" if package == "autograd" else f"tests/test_nn_{stem}.py"
-    own = [first] if (ROOT / first).exists() else []
-    return ["tests/test_layering.py", *own]
+    return [first] if (ROOT / first).exists() else ["tests/"]
 
 
 ALL_TESTS = ["tests/"]
@@ -494,9 +515,7 @@ def run_at_import() -> set[str]:
 
 def recheck(mutants: list[Mutant], workers: int, timeout: float) -> None:
     """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
-    jobs = [
-        Job(ROOT / "mutants", tests_first(m.path), mutant=m.name, then=ALL_TESTS) for m in mutants
-    ]
+    jobs = [Job(ROOT / "mutants", tests_first(m), mutant=m.name, then=ALL_TESTS) for m in mutants]
     for m, status in zip(mutants, run_jobs(jobs, workers, timeout, "code run at import")):
         m.status, m.checked_by = status, "fresh process"
 
@@ -513,7 +532,7 @@ def run_outside(mutants: list[Mutant], workers: int, timeout: float) -> None:
         jobs = [
             Job(
                 trees[i % workers],
-                tests_first(m.path),
+                tests_first(m),
                 source=m.source,
                 path=m.path,
                 then=ALL_TESTS,
