@@ -47,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -430,7 +430,13 @@ def _child(job: Job) -> None:
         os._exit(99)
 
 
-def run_jobs(jobs: list[Job], workers: int, timeout: float, what: str) -> list[str]:
+def run_jobs(
+    jobs: list[Job],
+    workers: int,
+    timeout: float,
+    what: str,
+    on_done: Callable[[int, str], None] | None = None,
+) -> list[str]:
     """'killed', 'survived' or 'timeout' for each job, ``workers`` processes at a time, each
     forked from this one (which never imports autograd or nn, so each run imports them anew,
     mutated as the job says)."""
@@ -479,6 +485,8 @@ def run_jobs(jobs: list[Job], workers: int, timeout: float, what: str) -> list[s
             waiting.append(k)
             continue
         done += 1
+        if on_done is not None:
+            on_done(k, results[k])
         if done % 25 == 0 or done == len(jobs):
             print(f"  {what}: {done}/{len(jobs)}", flush=True)
     return results
@@ -520,7 +528,12 @@ def recheck(mutants: list[Mutant], workers: int, timeout: float) -> None:
         m.status, m.checked_by = status, "fresh process"
 
 
-def run_outside(mutants: list[Mutant], workers: int, timeout: float) -> None:
+def run_outside(
+    mutants: list[Mutant],
+    workers: int,
+    timeout: float,
+    on_done: Callable[[Mutant], None] | None = None,
+) -> None:
     """Pass 3: each mutant outside functions, in a copy of the code of its own."""
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         trees = []
@@ -539,7 +552,13 @@ def run_outside(mutants: list[Mutant], workers: int, timeout: float) -> None:
             )
             for i, m in enumerate(mutants)
         ]
-        statuses = run_jobs(jobs, workers, timeout, "mutants outside functions")
+
+        def done(k: int, status: str) -> None:
+            mutants[k].status = status
+            if on_done is not None:
+                on_done(mutants[k])
+
+        statuses = run_jobs(jobs, workers, timeout, "mutants outside functions", done)
     for m, status in zip(mutants, statuses):
         m.status, m.checked_by = status, "fresh process"
 
@@ -655,13 +674,24 @@ def main() -> int:
 
     if args.recheck:
         return recheck_survivors(mutants, args, started)
-    if args.outside_only:
+    if args.outside_only:  # written as it goes; a second run goes on where the first stopped
         warm_up()
         outside = [m for m in mutants if not m.in_function and not m.message]
-        print(f"pass 3 alone: {len(outside)} mutants outside functions, in fresh processes")
-        run_outside(outside, args.jobs, 300.0)
-        data = {"sources": sources_hash(), "status": {m.name: m.status for m in outside}}
-        args.outside_only.write_text(json.dumps(data, indent=0), encoding="utf-8")
+        found: dict[str, str] = {}
+        if args.outside_only.exists():
+            data = json.loads(args.outside_only.read_text(encoding="utf-8"))
+            if data["sources"] == sources_hash():
+                found = data["status"]
+        todo = [m for m in outside if m.name not in found]
+        todo.sort(key=lambda m: m.path not in ("autograd/ops.py", "autograd/value.py"))
+        print(f"pass 3 alone: {len(todo)} of {len(outside)} mutants outside functions to run")
+
+        def save(m: Mutant) -> None:
+            found[m.name] = m.status
+            data = {"sources": sources_hash(), "status": found}
+            args.outside_only.write_text(json.dumps(data, indent=0), encoding="utf-8")
+
+        run_outside(todo, args.jobs, 120.0, save)
         return 0
     if not args.skip_mutmut:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
@@ -720,7 +750,8 @@ def main() -> int:
         if data["sources"] != sources_hash():
             sys.exit(f"{args.outside_from} was made from other code: run pass 3 again")
         for m in outside:
-            m.status, m.checked_by = data["status"][m.name], "fresh process"
+            m.status = data["status"].get(m.name, "not run")
+            m.checked_by = "fresh process"
         print(f"pass 3: {len(outside)} mutants outside functions, from {args.outside_from}")
     else:
         print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
