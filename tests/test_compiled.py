@@ -856,3 +856,16 @@ def test_the_code_names_its_functions_and_shares_what_a_rule_reuses():
     assert (loss, grad_w) == (eager.data, w.grad)
     golden = Path(__file__).resolve().parent / "golden" / "compiled-names-and-temporaries.txt"
     assert fast.source == golden.read_text(encoding="utf-8")
+
+
+def test_a_read_after_a_create_graph_gradient_is_still_refused():
+    # grad(create_graph=True) watches reads of its own while it runs the rules; afterwards
+    # the trace's watch is back, so a read of the traced gradient is refused as any other
+    w = Value(0.3, "w")
+
+    def f(x):
+        (g,) = grad((w * x) ** 2, [w], create_graph=True)
+        return g if g.data > 0 else g * 2.0
+
+    with pytest.raises(TraceError, match=r"^compile\(f\): v\.data reads the number"):
+        compile(f, [w])(1.0)
