@@ -290,7 +290,7 @@ def test_data_reassigned_to_an_int_still_differentiates():
     assert b.grad == pytest.approx(2**3 * math.log(2))
 
 
-def test_backward_interrupted_by_ctrl_c_changes_no_grad() -> None:
+def test_backward_interrupted_by_ctrl_c_changes_no_grad(python_sigint: None) -> None:
     import os
     import signal
 

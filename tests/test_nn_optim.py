@@ -149,7 +149,7 @@ def test_adam_step_that_overflows_changes_nothing() -> None:
 
 
 @pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, 0.1, momentum=0.9), lambda ps: nn.Adam(ps)])
-def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make) -> None:  # type: ignore[no-untyped-def]
+def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make, python_sigint: None) -> None:  # type: ignore[no-untyped-def]
     import os
     import signal
 

@@ -405,15 +405,6 @@ def test_an_overflow_says_where_training_stopped() -> None:
 # -- Ctrl-C: a real SIGINT, and the weights after the last complete step ------------------------
 
 
-@pytest.fixture
-def python_sigint() -> Any:
-    """SIGINT handled as Python does by default (KeyboardInterrupt), whatever the test runner
-    inherited: a process started in the background by a shell has SIGINT ignored."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
-
-
 def by_hand(net: nn.Network, steps: int, lr: float, seed: int) -> list[float]:
     """``steps`` SGD steps of one XOR sample each, shuffled as train shuffles; the epoch means."""
     opt, rng, order = nn.SGD(net.parameters(), lr), random.Random(seed), list(range(4))
