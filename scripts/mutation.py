@@ -656,6 +656,13 @@ def main() -> int:
     parser.add_argument(
         "--outside-from", type=Path, help="take pass 3's verdicts from an --outside-only file"
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="with --outside-only: seconds a mutant's tests may take before it counts as killed "
+        "(raise it when the machine is busy, or slow tests pass for kills)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     os.chdir(ROOT)
@@ -691,7 +698,7 @@ def main() -> int:
             data = {"sources": sources_hash(), "status": found}
             args.outside_only.write_text(json.dumps(data, indent=0), encoding="utf-8")
 
-        run_outside(todo, args.jobs, 120.0, save)
+        run_outside(todo, args.jobs, args.timeout, save)
         return 0
     if not args.skip_mutmut:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
