@@ -801,6 +801,58 @@ def test_a_function_without_a_name_compiles_as_f():
         compile(product, w)  # type: ignore[arg-type]
 
 
+def _values(a):
+    """Nested lists of numbers as the same lists of Values, for the eager engine."""
+    return [_values(x) for x in a] if isinstance(a, list) else Value(a)
+
+
+def test_argument_variables_avoid_the_codes_own_names_and_one_another():
+    # seed and losses are the code's own names: arg_seed, arg_losses; x[1] and the argument x1
+    # would both be x1: the second is x1_; y2[0] is y2_0, not y20 (nor y2[0]'s x0_… twin);
+    # arguments past the named ones are arg5 or, without names at all, arg0, arg1 (→ arg_…)
+    w = Value(0.5, "w")
+
+    def f(seed, losses, x, x1, y2, *rest):
+        return w * seed + losses * x[0][1] - x[1] / x1 + w * y2[1] * rest[0]
+
+    fast = compile(f, [w])
+    args = (2.0, 3.0, [[5.0, 7.0], 11.0], 13.0, [17.0, 19.0], 23.0)
+    loss, grad_w = fast(*args), w.grad
+    w.grad = 0.0
+    expected = f(*[_values(a) for a in args])
+    expected.backward()
+    assert (loss, grad_w) == (expected.data, w.grad)
+    assert "f(seed, losses, x, x1, y2) for each sample" in fast.source
+    variables = "arg_seed, arg_losses, x0_0, x0_1, x1, x1_, y2_0, y2_1, arg_arg5"
+    assert f"    for {variables} in samples:" in fast.source
+
+    unnamed = compile(lambda *xs: w * xs[0] * xs[1][0], [w])
+    assert unnamed(2.0, [3.0]) == 3.0
+    assert "<lambda>(…) for each sample" in unnamed.source
+    assert "    for arg_arg0, arg_arg1_0 in samples:" in unnamed.source
+
+
+def test_a_function_of_the_parameters_alone_compiles():
+    w = Value(0.5, "w")
+    fast = compile(lambda: w * w, [w])
+    assert fast() == 0.25 and w.grad == 1.0
+    assert fast() == 0.25 and w.grad == 2.0
+    assert "    for _ in samples:" in fast.source
+
+
+def test_a_function_and_a_primitive_of_one_name_get_two_names_in_the_code():
+    halve = primitive("halve_t", lambda a: a / 2.0, lambda a, out: (0.5,))
+    w = Value(0.5, "w")
+
+    def halve_t(x):
+        return halve(w * x)
+
+    fast = compile(halve_t, [w])
+    assert fast(3.0) == 0.75 and w.grad == 1.5
+    assert fast.source.startswith("def halve_t(samples, P, seed):")
+    assert "v2 = halve_t2(v1)" in fast.source
+
+
 def test_max_nodes_is_a_positive_int_and_one_is_allowed():
     w = Value(2.0, "w")
     assert compile(lambda x: w * x, [w], max_nodes=1) is not None
