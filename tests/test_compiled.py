@@ -334,7 +334,9 @@ def test_scale_is_backward_of_scale_times_the_loss():
 
 def test_what_the_loss_may_be():
     w = Value(2.0)
-    assert compile(lambda x: w, [w])(5.0) == 2.0 and w.grad == 1.0
+    itself = compile(lambda x: w, [w])
+    assert itself(5.0) == 2.0 and w.grad == 1.0
+    assert "        gp0 += seed\n" in itself.source  # replayed, not left to the eager engine
     assert compile(lambda x: x * 3.0, [w])(5.0) == 15.0 and w.grad == 1.0
     constant = compile(lambda x: Value(2.0).exp(), [w])
     assert constant(1.0) == math.exp(2.0) and w.grad == 1.0
@@ -385,8 +387,9 @@ def test_bad_arguments_are_clear_errors(bad, error, words):
 
 def test_bad_params_are_clear_errors():
     w = Value(1.0)
-    with pytest.raises(TypeError, match="list of Values"):
-        compile(lambda x: x, w)
+    for not_a_list in (w, "", b"", "w", 3, None):  # "" would be an empty list of params
+        with pytest.raises(TypeError, match="list of Values"):
+            compile(lambda x: x, not_a_list)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"params\[1\].*float"):
         compile(lambda x: x, [w, 1.0])
     with pytest.raises(ValueError, match=r"params\[1\].*twice"):
@@ -449,6 +452,13 @@ def test_reading_a_parameter_or_argument_directly_is_refused():
     with pytest.raises(TraceError, match=r"'x\[1\]'"):
         compile(lambda x: w * x[0] if x[1] > 0 else w, [w])([1.0, 2.0])
 
+    def set_then_read(x):  # setting .data stamps w anew, as if made inside: still a parameter
+        w.data = 0.3
+        return w * x if w > 0.0 else -w * x
+
+    with pytest.raises(TraceError, match=r"reads the number .*\(on 'w'\)"):
+        compile(set_then_read, [w])(1.0)
+
 
 def test_reading_constants_made_inside_is_allowed():
     w = Value(0.3)
@@ -490,6 +500,14 @@ def test_values_from_outside_must_be_params():
     made_before = w * 3.0
     with pytest.raises(TraceError, match="before tracing"):
         compile(lambda x: made_before * x, [w])(1.0)
+    squared = w * w  # of parameters alone: a leaf of its graph is not what is refused
+    squared.label = "w²"
+    with pytest.raises(TraceError, match=r"'w²', computed before tracing"):
+        compile(lambda x: squared * x, [w])(1.0)
+    # a number read from a Value made outside: frozen into the code, so refused though the
+    # result does not use the Value
+    with pytest.raises(TraceError, match=r"reads the number .*\(on 'b'\)"):
+        compile(lambda x: w * x * (2.0 if other.data > 0 else 1.0), [w])(1.0)
 
 
 def test_a_rule_that_branches_or_leaves_the_op_table_is_refused_naming_it():
@@ -498,8 +516,13 @@ def test_a_rule_that_branches_or_leaves_the_op_table_is_refused_naming_it():
     w = Value(1.0)
     with pytest.raises(TraceError, match=r"test_branchy.*compares"):
         compile(lambda x: branchy(w * x), [w])(1.0)
-    with pytest.raises(TraceError, match=r"test_mathy.*operators and primitives"):
+    with pytest.raises(TraceError, match=r"test_mathy.*TypeError.*operators and primitives"):
         compile(lambda x: mathy(w * x), [w])(1.0)
+    for derivative in (True, "1.0"):  # numbers are floats and ints, not bools or strings
+        odd = primitive(f"test_odd_{derivative}", abs, lambda a, out, d=derivative: (d,))
+        with pytest.raises(TraceError) as info:
+            compile(lambda x, odd=odd: odd(w * x), [w])(1.0)
+        assert "test_odd" in str(info.value) and type(derivative).__name__ in str(info.value)
 
 
 def test_source_before_the_first_call_says_to_call_it():
@@ -777,6 +800,10 @@ def test_map_checks_its_columns_and_scale():
         fast.map([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"scale must be a finite number, got inf"):
         fast.map([1.0], [1.0], scale=math.inf)
+    with pytest.raises(ValueError) as info:
+        fast.map([1.0, [1.0, 2.0]], [0.0, 0.0])
+    assert "structure" in str(info.value) and "sample 1" in str(info.value)
+    assert w.grad == 0.0
     assert fast.map([1.0, 2.0], [0.0, 0.0], scale=2) == [1.5, 3.0] and w.grad == 6.0
     w.grad = 0.0
     assert fast.map([1.0, 2.0], [0.0, 0.0]) == [1.5, 3.0] and w.grad == 3.0  # scale 1
