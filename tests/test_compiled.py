@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import builtins
 import functools
+import inspect
 import math
 import operator
 import random
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -991,6 +993,79 @@ def test_the_code_names_its_functions_and_shares_what_a_rule_reuses():
     assert (loss, grad_w) == (eager.data, w.grad)
     golden = Path(__file__).resolve().parent / "golden" / "compiled-names-and-temporaries.txt"
     assert fast.source == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("exponent", "name"),
+    [(2.5, "pow2_5"), (-0.5, "pow_m0_5"), (1e6, "pow1e06"), (1e-6, "pow1e_m06")],
+)
+def test_a_power_is_called_by_a_name_made_of_its_exponent(exponent, name):
+    w = Value(1.0, "w")  # 1ᶜ = 1 and its derivative c·1ᶜ⁻¹ = c, exactly
+    fast = compile(lambda x: w**exponent * x, [w])
+    assert fast(2.0) == 2.0 and w.grad == exponent * 2.0
+    assert f"v1 = {name}(p0)" in fast.source
+
+
+def test_a_user_forward_returning_a_numpy_number_gives_python_floats():
+    np_tanh = primitive("test_np_tanh", lambda a: np.tanh(a), lambda a, out: (1.0 - out * out,))
+    w = Value(0.5, "w")
+    fast = compile(lambda x: np_tanh(w * x), [w])
+    loss = fast(2.0)
+    assert type(loss) is float and type(w.grad) is float  # as eager: checked, made floats
+    assert loss == float(np.tanh(1.0)) and w.grad == 2.0 * (1.0 - loss * loss)
+
+
+def test_a_traceback_through_the_generated_code_shows_its_lines():
+    # the code is registered with linecache: tracebacks quote it, inspect reads it back whole
+    def forward(a: float) -> float:
+        if a == 4.0:
+            raise RuntimeError("not four")  # no error a replay hands to the eager engine
+        return a
+
+    refusing = primitive("test_refusing", forward, lambda a, out: (1.0,))
+    w = Value(2.0)
+    fast = compile(lambda x: refusing(w * x), [w])
+    fast(1.0)
+    with pytest.raises(RuntimeError, match="not four") as info:
+        fast(2.0)
+    text = "".join(traceback.format_exception(info.type, info.value, info.tb))
+    assert "v2 = test_refusing(v1)" in text
+    frames = [frame for frame, _ in traceback.walk_tb(info.tb)]
+    code = next(f.f_code for f in frames if f.f_code.co_filename.startswith("<compiled"))
+    assert inspect.getsource(code) == fast.source
+
+
+def test_forward_lines_of_negative_constants_and_written_out_forwards():
+    # a negative number is parenthesized after an operator only; a forward written out in
+    # place of a call (relu's) says which primitive it is, after the Value's label
+    w = Value(0.5, "w")
+
+    def f(x):
+        r = (w * x).relu()
+        r.label = "r"
+        return r + -Value(-2.0) + Value(-2.0) * x
+
+    fast = compile(f, [w])
+    assert fast(3.0) == 1.5 + 2.0 - 6.0 and w.grad == 3.0
+    lines = [line.strip() for line in fast.source.splitlines()]
+    assert "v3 = -(-2.0)" in lines and "v5 = -2.0 * x" in lines
+    assert any(line.startswith("v2 = v1 if v1 > 0.0 else 0.0 ") for line in lines)
+    assert "# r (relu)" in fast.source
+
+
+def test_a_rules_parentheses_keep_its_grouping():
+    # ∂(ab)/∂a = b and ∂(ab)/∂b = a the long way: a sum left of ×, minus a sum, minus a minus;
+    # wrong parentheses would give other numbers than b and a
+    prod = primitive(
+        "prod_t",
+        lambda a, b: a * b,
+        lambda a, b, out: ((a + b) * (a - b) + -(a + b) * (a - b) + b, operator.neg(-a)),
+    )
+    w, v = Value(0.5, "w"), Value(-1.5, "v")
+    fast = compile(lambda x: prod(w, v) * x, [w, v])
+    assert fast(2.0) == -1.5 and (w.grad, v.grad) == (2.0 * -1.5, 2.0 * 0.5)
+    assert "(p0 + p1) * (p0 - p1) + (-(p0 + p1)) * (p0 - p1) + p1" in fast.source
+    assert "gp1 += dv1 * -(-p0)" in fast.source
 
 
 def test_a_read_after_a_create_graph_gradient_is_still_refused():
