@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import builtins
 import functools
+import inspect
 import math
 import operator
 import random
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -262,6 +264,51 @@ def test_a_new_argument_structure_traces_again():
     assert fast.source == two and "2 argument structures" in repr(fast)
 
 
+def test_one_structure_is_traced_once_whatever_the_types_of_its_numbers():
+    # ints, numpy numbers, tuples and arrays of the same lengths share the code: fn is called
+    # by the trace alone, every later call is a replay (no second trace, no eager rerun)
+    w = Value(0.5, "w")
+    calls = []
+
+    def f(x, ys):
+        calls.append(x)
+        return w * x + ys[0] * ys[1] * w
+
+    fast = compile(f, [w])
+    for x, ys in [
+        (2.0, [3.0, 4.0]),
+        (2, [3, 4]),
+        (np.float64(2.0), (3.0, 4)),
+        (2.0, np.array([3.0, 4.0])),
+        (2, [3.0, 4]),
+    ]:
+        w.grad = 0.0
+        assert fast(x, ys) == 0.5 * 2.0 + 12.0 * 0.5
+        assert w.grad == 2.0 + 12.0
+    assert len(calls) == 1
+    assert repr(fast).endswith("traced for 1 argument structure>")
+
+
+def test_nested_lists_of_other_lengths_get_code_of_their_own():
+    # [[1], [2, 3]] and [[1, 2], [3]] hold three numbers each: the same numbers read by the
+    # other's code would weigh them wrongly
+    w = Value(0.5, "w")
+
+    def f(rows):
+        return sum((w * x * (j + 1) for row in rows for j, x in enumerate(row)), Value(0.0))
+
+    fast = compile(f, [w])
+    for rows, weighted in [
+        ([[1.0], [2.0, 3.0]], 1.0 + 2.0 + 2 * 3.0),
+        ([[1.0, 2.0], [3.0]], 1.0 + 2 * 2.0 + 3.0),
+        ([[1.0], [2.0]], 1.0 + 2.0),
+        ([[1.0, 2.0], [3.0, 4.0]], 1.0 + 2 * 2.0 + 3.0 + 2 * 4.0),
+    ]:
+        w.grad = 0.0
+        assert fast(rows) == 0.5 * weighted and w.grad == weighted
+    assert repr(fast).endswith("traced for 4 argument structures>")
+
+
 def test_map_equals_calling_once_per_sample():
     net = nn.Network([2, 4, 1], activation="relu", seed=2)
     fast = compile(lambda x, y: nn.mse(net(x), y), net.parameters())
@@ -289,7 +336,9 @@ def test_scale_is_backward_of_scale_times_the_loss():
 
 def test_what_the_loss_may_be():
     w = Value(2.0)
-    assert compile(lambda x: w, [w])(5.0) == 2.0 and w.grad == 1.0
+    itself = compile(lambda x: w, [w])
+    assert itself(5.0) == 2.0 and w.grad == 1.0
+    assert "        gp0 += seed\n" in itself.source  # replayed, not left to the eager engine
     assert compile(lambda x: x * 3.0, [w])(5.0) == 15.0 and w.grad == 1.0
     constant = compile(lambda x: Value(2.0).exp(), [w])
     assert constant(1.0) == math.exp(2.0) and w.grad == 1.0
@@ -309,28 +358,40 @@ def test_arguments_numbers_lists_tuples_arrays_nested():
 
 
 @pytest.mark.parametrize(
-    ("args", "error", "words"),
+    ("bad", "error", "words"),
     [
-        (("a", [1.0]), TypeError, ["argument x", "str"]),
-        ((1.0, [1.0, math.nan]), ValueError, ["ys[1]", "nan"]),
-        ((True, [1.0]), TypeError, ["argument x", "bool"]),
-        ((Value(1.0), [1.0]), TypeError, ["argument x", "Value"]),
-        ((1.0, {"a": 1.0}), TypeError, ["argument ys", "dict"]),
+        ({0: "a"}, TypeError, ["argument x", "str"]),
+        ({1: [1.0, math.nan]}, ValueError, ["ys[1]", "nan"]),
+        ({0: True}, TypeError, ["argument x", "bool"]),
+        ({0: Value(1.0)}, TypeError, ["argument x", "Value"]),
+        ({1: {"a": 1.0}}, TypeError, ["argument ys", "dict"]),
+        ({1: [True, 1]}, TypeError, ["ys[0]", "bool"]),
+        ({1: ["a", 2.0]}, TypeError, ["ys[0]", "str"]),
+        ({0: np.float64(math.nan)}, ValueError, ["argument x", "nan"]),
+        ({0: 10**400}, ValueError, ["argument x", "large"]),
+        ({2: math.inf}, ValueError, ["argument z", "inf"]),
+        ({3: [math.nan]}, ValueError, ["zs[0]", "nan"]),
     ],
 )
-def test_bad_arguments_are_clear_errors(args, error, words):
+def test_bad_arguments_are_clear_errors(bad, error, words):
+    # checked on every call, not only by the trace: the code for this structure is made first;
+    # z and zs are unused, checked all the same, as the eager engine checks them
     w = Value(1.0)
-    fast = compile(lambda x, ys: w * x + ys[0], [w])
+    fast = compile(lambda x, ys, z, zs: w * x + ys[0], [w])
+    good = [1.0, [1.0, 2.0], 0.0, [0.0]]
+    assert fast(*good) == 2.0 and w.grad == 1.0
+    args = [bad.get(k, a) for k, a in enumerate(good)]
     with pytest.raises(error) as info:
         fast(*args)
     assert all(word in str(info.value) for word in words)
-    assert w.grad == 0.0
+    assert w.grad == 1.0
 
 
 def test_bad_params_are_clear_errors():
     w = Value(1.0)
-    with pytest.raises(TypeError, match="list of Values"):
-        compile(lambda x: x, w)
+    for not_a_list in (w, "", b"", "w", 3, None):  # "" would be an empty list of params
+        with pytest.raises(TypeError, match="list of Values"):
+            compile(lambda x: x, not_a_list)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"params\[1\].*float"):
         compile(lambda x: x, [w, 1.0])
     with pytest.raises(ValueError, match=r"params\[1\].*twice"):
@@ -393,6 +454,13 @@ def test_reading_a_parameter_or_argument_directly_is_refused():
     with pytest.raises(TraceError, match=r"'x\[1\]'"):
         compile(lambda x: w * x[0] if x[1] > 0 else w, [w])([1.0, 2.0])
 
+    def set_then_read(x):  # setting .data stamps w anew, as if made inside: still a parameter
+        w.data = 0.3
+        return w * x if w > 0.0 else -w * x
+
+    with pytest.raises(TraceError, match=r"reads the number .*\(on 'w'\)"):
+        compile(set_then_read, [w])(1.0)
+
 
 def test_reading_constants_made_inside_is_allowed():
     w = Value(0.3)
@@ -434,6 +502,14 @@ def test_values_from_outside_must_be_params():
     made_before = w * 3.0
     with pytest.raises(TraceError, match="before tracing"):
         compile(lambda x: made_before * x, [w])(1.0)
+    squared = w * w  # of parameters alone: a leaf of its graph is not what is refused
+    squared.label = "w²"
+    with pytest.raises(TraceError, match=r"'w²', computed before tracing"):
+        compile(lambda x: squared * x, [w])(1.0)
+    # a number read from a Value made outside: frozen into the code, so refused though the
+    # result does not use the Value
+    with pytest.raises(TraceError, match=r"reads the number .*\(on 'b'\)"):
+        compile(lambda x: w * x * (2.0 if other.data > 0 else 1.0), [w])(1.0)
 
 
 def test_a_rule_that_branches_or_leaves_the_op_table_is_refused_naming_it():
@@ -442,8 +518,13 @@ def test_a_rule_that_branches_or_leaves_the_op_table_is_refused_naming_it():
     w = Value(1.0)
     with pytest.raises(TraceError, match=r"test_branchy.*compares"):
         compile(lambda x: branchy(w * x), [w])(1.0)
-    with pytest.raises(TraceError, match=r"test_mathy.*operators and primitives"):
+    with pytest.raises(TraceError, match=r"test_mathy.*TypeError.*operators and primitives"):
         compile(lambda x: mathy(w * x), [w])(1.0)
+    for derivative in (True, "1.0"):  # numbers are floats and ints, not bools or strings
+        odd = primitive(f"test_odd_{derivative}", abs, lambda a, out, d=derivative: (d,))
+        with pytest.raises(TraceError) as info:
+            compile(lambda x, odd=odd: odd(w * x), [w])(1.0)
+        assert "test_odd" in str(info.value) and type(derivative).__name__ in str(info.value)
 
 
 def test_source_before_the_first_call_says_to_call_it():
@@ -721,6 +802,10 @@ def test_map_checks_its_columns_and_scale():
         fast.map([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"scale must be a finite number, got inf"):
         fast.map([1.0], [1.0], scale=math.inf)
+    with pytest.raises(ValueError) as info:
+        fast.map([1.0, [1.0, 2.0]], [0.0, 0.0])
+    assert "structure" in str(info.value) and "sample 1" in str(info.value)
+    assert w.grad == 0.0
     assert fast.map([1.0, 2.0], [0.0, 0.0], scale=2) == [1.5, 3.0] and w.grad == 6.0
     w.grad = 0.0
     assert fast.map([1.0, 2.0], [0.0, 0.0]) == [1.5, 3.0] and w.grad == 3.0  # scale 1
@@ -743,6 +828,58 @@ def test_a_function_without_a_name_compiles_as_f():
         compile(3, [w])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"compile needs .*got Value"):
         compile(product, w)  # type: ignore[arg-type]
+
+
+def _values(a):
+    """Nested lists of numbers as the same lists of Values, for the eager engine."""
+    return [_values(x) for x in a] if isinstance(a, list) else Value(a)
+
+
+def test_argument_variables_avoid_the_codes_own_names_and_one_another():
+    # seed and losses are the code's own names: arg_seed, arg_losses; x[1] and the argument x1
+    # would both be x1: the second is x1_; y2[0] is y2_0, not y20 (nor y2[0]'s x0_… twin);
+    # arguments past the named ones are arg5 or, without names at all, arg0, arg1 (→ arg_…)
+    w = Value(0.5, "w")
+
+    def f(seed, losses, x, x1, y2, *rest):
+        return w * seed + losses * x[0][1] - x[1] / x1 + w * y2[1] * rest[0]
+
+    fast = compile(f, [w])
+    args = (2.0, 3.0, [[5.0, 7.0], 11.0], 13.0, [17.0, 19.0], 23.0)
+    loss, grad_w = fast(*args), w.grad
+    w.grad = 0.0
+    expected = f(*[_values(a) for a in args])
+    expected.backward()
+    assert (loss, grad_w) == (expected.data, w.grad)
+    assert "f(seed, losses, x, x1, y2) for each sample" in fast.source
+    variables = "arg_seed, arg_losses, x0_0, x0_1, x1, x1_, y2_0, y2_1, arg_arg5"
+    assert f"    for {variables} in samples:" in fast.source
+
+    unnamed = compile(lambda *xs: w * xs[0] * xs[1][0], [w])
+    assert unnamed(2.0, [3.0]) == 3.0
+    assert "<lambda>(…) for each sample" in unnamed.source
+    assert "    for arg_arg0, arg_arg1_0 in samples:" in unnamed.source
+
+
+def test_a_function_of_the_parameters_alone_compiles():
+    w = Value(0.5, "w")
+    fast = compile(lambda: w * w, [w])
+    assert fast() == 0.25 and w.grad == 1.0
+    assert fast() == 0.25 and w.grad == 2.0
+    assert "    for _ in samples:" in fast.source
+
+
+def test_a_function_and_a_primitive_of_one_name_get_two_names_in_the_code():
+    halve = primitive("halve_t", lambda a: a / 2.0, lambda a, out: (0.5,))
+    w = Value(0.5, "w")
+
+    def halve_t(x):
+        return halve(w * x)
+
+    fast = compile(halve_t, [w])
+    assert fast(3.0) == 0.75 and w.grad == 1.5
+    assert fast.source.startswith("def halve_t(samples, P, seed):")
+    assert "v2 = halve_t2(v1)" in fast.source
 
 
 def test_max_nodes_is_a_positive_int_and_one_is_allowed():
@@ -856,6 +993,79 @@ def test_the_code_names_its_functions_and_shares_what_a_rule_reuses():
     assert (loss, grad_w) == (eager.data, w.grad)
     golden = Path(__file__).resolve().parent / "golden" / "compiled-names-and-temporaries.txt"
     assert fast.source == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("exponent", "name"),
+    [(2.5, "pow2_5"), (-0.5, "pow_m0_5"), (1e6, "pow1e06"), (1e-6, "pow1e_m06")],
+)
+def test_a_power_is_called_by_a_name_made_of_its_exponent(exponent, name):
+    w = Value(1.0, "w")  # 1ᶜ = 1 and its derivative c·1ᶜ⁻¹ = c, exactly
+    fast = compile(lambda x: w**exponent * x, [w])
+    assert fast(2.0) == 2.0 and w.grad == exponent * 2.0
+    assert f"v1 = {name}(p0)" in fast.source
+
+
+def test_a_user_forward_returning_a_numpy_number_gives_python_floats():
+    np_tanh = primitive("test_np_tanh", lambda a: np.tanh(a), lambda a, out: (1.0 - out * out,))
+    w = Value(0.5, "w")
+    fast = compile(lambda x: np_tanh(w * x), [w])
+    loss = fast(2.0)
+    assert type(loss) is float and type(w.grad) is float  # as eager: checked, made floats
+    assert loss == float(np.tanh(1.0)) and w.grad == 2.0 * (1.0 - loss * loss)
+
+
+def test_a_traceback_through_the_generated_code_shows_its_lines():
+    # the code is registered with linecache: tracebacks quote it, inspect reads it back whole
+    def forward(a: float) -> float:
+        if a == 4.0:
+            raise RuntimeError("not four")  # no error a replay hands to the eager engine
+        return a
+
+    refusing = primitive("test_refusing", forward, lambda a, out: (1.0,))
+    w = Value(2.0)
+    fast = compile(lambda x: refusing(w * x), [w])
+    fast(1.0)
+    with pytest.raises(RuntimeError, match="not four") as info:
+        fast(2.0)
+    text = "".join(traceback.format_exception(info.type, info.value, info.tb))
+    assert "v2 = test_refusing(v1)" in text
+    frames = [frame for frame, _ in traceback.walk_tb(info.tb)]
+    code = next(f.f_code for f in frames if f.f_code.co_filename.startswith("<compiled"))
+    assert inspect.getsource(code) == fast.source
+
+
+def test_forward_lines_of_negative_constants_and_written_out_forwards():
+    # a negative number is parenthesized after an operator only; a forward written out in
+    # place of a call (relu's) says which primitive it is, after the Value's label
+    w = Value(0.5, "w")
+
+    def f(x):
+        r = (w * x).relu()
+        r.label = "r"
+        return r + -Value(-2.0) + Value(-2.0) * x
+
+    fast = compile(f, [w])
+    assert fast(3.0) == 1.5 + 2.0 - 6.0 and w.grad == 3.0
+    lines = [line.strip() for line in fast.source.splitlines()]
+    assert "v3 = -(-2.0)" in lines and "v5 = -2.0 * x" in lines
+    assert any(line.startswith("v2 = v1 if v1 > 0.0 else 0.0 ") for line in lines)
+    assert "# r (relu)" in fast.source
+
+
+def test_a_rules_parentheses_keep_its_grouping():
+    # ∂(ab)/∂a = b and ∂(ab)/∂b = a the long way: a sum left of ×, minus a sum, minus a minus;
+    # wrong parentheses would give other numbers than b and a
+    prod = primitive(
+        "prod_t",
+        lambda a, b: a * b,
+        lambda a, b, out: ((a + b) * (a - b) + -(a + b) * (a - b) + b, operator.neg(-a)),
+    )
+    w, v = Value(0.5, "w"), Value(-1.5, "v")
+    fast = compile(lambda x: prod(w, v) * x, [w, v])
+    assert fast(2.0) == -1.5 and (w.grad, v.grad) == (2.0 * -1.5, 2.0 * 0.5)
+    assert "(p0 + p1) * (p0 - p1) + (-(p0 + p1)) * (p0 - p1) + p1" in fast.source
+    assert "gp1 += dv1 * -(-p0)" in fast.source
 
 
 def test_a_read_after_a_create_graph_gradient_is_still_refused():
