@@ -214,3 +214,25 @@ def test_an_overflowing_gradient_is_caught_among_more_than_48_parameters(k):
     with pytest.raises(NonFiniteGradError, match="overflows"):
         fast(x)
     assert all(w.grad == 0.0 for w in ws)
+
+
+def test_map_near_the_float_limit_equals_calling_once_per_sample():
+    # ∂/∂w48 sums to 1.2e308, finite: map runs its own code and adds up the samples' grads
+    # in their order, as one call per sample does (the eager engine adds them the other way)
+    ws = [Value(1e-300 if j == 48 else 1.0, f"w{j}") for j in range(50)]
+
+    def f(x):
+        total = ws[0] * x[0]
+        for w, xj in zip(ws[1:], x[1:]):
+            total = total + w * xj
+        return total
+
+    fast = compile(f, ws)
+    samples = [[0.1 * k] + [1.0] * 47 + [0.4e308, 1.0] for k in (1, 2, 3)]
+    one_by_one = [fast(x) for x in samples]
+    expected = [w.grad for w in ws]
+    for w in ws:
+        w.grad = 0.0
+    assert fast.map(samples) == one_by_one
+    assert [w.grad for w in ws] == expected
+    assert expected[0] == (0.1 + 0.2) + 0.1 * 3 and expected[48] == 1.2e308  # in sample order
