@@ -51,7 +51,7 @@ _inner = primitive("code_inner", lambda a, b: a * b, lambda a, b, out: (b, a))
     ids=["times a str", "minus None", "a bool plus", "a primitive given a str"],
 )
 def test_a_rule_that_computes_with_a_non_number_is_refused_naming_the_operation(rule, words):
-    op = primitive(f"code_bad_{abs(hash(words))}", lambda a: 2.0 * a, rule)
+    op = primitive("code_bad", lambda a: 2.0 * a, rule)  # declared again: replaced
     w = Value(0.5, "w")
     with pytest.raises(TraceError, match=words):
         compile(lambda x: op(w * x), [w])(1.0)
@@ -122,7 +122,7 @@ HAS_A_LOCAL = lambda a: (b := a * 2.0) + b  # noqa: E731
     ids=["plain", "in a generator", "in a choice", "reads a global", "has a local"],
 )
 def test_a_lambda_of_its_inputs_and_numbers_alone_is_read_from_its_source(forward, body):
-    op = primitive(f"code_expr_{id(forward)}", forward, lambda a, out: (1.0,))
+    op = primitive("code_expr", forward, lambda a, out: (1.0,))
     found = _expression(op)
     if body is None:
         assert found is None
