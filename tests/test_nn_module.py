@@ -126,6 +126,12 @@ def test_activations(activation: str, f: Any) -> None:
     assert net(x)[0].data == pytest.approx(want, abs=1e-15)
 
 
+def test_each_activation_has_the_symbol_drawn_for_it_and_linear_none() -> None:
+    from nn.activations import symbol
+
+    assert [symbol(a) for a in ("sigmoid", "tanh", "relu", "linear")] == ["σ", "tanh", "ReLU", ""]
+
+
 def test_output_activation_applies_to_last_layer_only() -> None:
     w = [[[1.0, -2.0]], [[3.0]]]
     net = nn.Network.from_weights(w, activation="tanh", output_activation="linear")
