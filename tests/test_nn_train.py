@@ -497,6 +497,30 @@ def test_ctrl_c_during_an_optimizer_step_lets_the_step_finish(python_sigint: Non
     assert net.bias_vectors() == unshuffled.bias_vectors()
 
 
+@pytest.mark.parametrize(
+    ("calls", "where"),
+    [
+        (1, "in epoch 1 of 3, after 0 of its 4 steps"),
+        (5, "after epoch 1 of 3"),  # between two epochs
+        (6, "in epoch 2 of 3, after 1 of its 4 steps"),
+    ],
+)
+def test_ctrl_c_says_where_training_stopped(
+    calls: int, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = itertools.count(1)
+
+    def loss(prediction: list[Value], target: list[float]) -> Value:
+        if next(count) == calls:  # Ctrl-C while this call computes the loss
+            raise KeyboardInterrupt
+        return nn.mse(prediction, target)
+
+    net = nn.Network([2, 2, 1], seed=0)
+    history = nn.train(net, XOR_X, XOR_Y, 3, 0.5, loss=loss, progress=False)
+    assert history.interrupted and history.steps == calls - 1
+    assert f"train: interrupted (Ctrl-C) {where}; " in capsys.readouterr().out
+
+
 def test_without_ctrl_c_nothing_is_interrupted(python_sigint: None) -> None:
     history = nn.train(line(), LINE_X, LINE_Y, epochs=2, lr=0.01, progress=False)
     assert history.interrupted is False
