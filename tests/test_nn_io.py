@@ -366,6 +366,123 @@ def test_load_refuses_a_file_larger_than_the_cap(tmp_path: Path) -> None:
         nn.Network.load(path)
 
 
+def test_a_fifo_made_at_the_path_during_a_save_is_refused_and_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "net.json"
+    real_chmod = os.chmod
+
+    def chmod_then_fifo(target: Any, mode: int) -> None:  # after the first check, before rename
+        real_chmod(target, mode)
+        os.mkfifo(path)
+
+    monkeypatch.setattr(os, "chmod", chmod_then_fifo)
+    refused = rf"^cannot save to {re.escape(str(path))}: it is a FIFO"
+    with pytest.raises(FileExistsError, match=refused):
+        nn.Network([2, 1], seed=0).save(path)
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)  # not replaced
+    assert os.listdir(tmp_path) == ["net.json"]  # and no temporary file left
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = saved(tmp_path)
+    real_stat = os.stat
+
+    def stat_then_swap(target: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        info = real_stat(target, *args, **kwargs)
+        if os.fspath(target) == str(path) and stat.S_ISREG(info.st_mode):
+            os.unlink(path)  # a regular file when looked at, a FIFO when opened
+            os.mkfifo(path)
+        return info
+
+    monkeypatch.setattr(os, "stat", stat_then_swap)
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            nn.Network.load(path)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    blocked = worker.is_alive()
+    if blocked:  # a writer lets the open return, so the thread ends
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join()
+    assert not blocked, "load blocked opening a FIFO"
+    assert isinstance(outcome[0], ValueError)
+    assert str(outcome[0]).startswith(f"{path}: not a network file: it is a FIFO")
+
+
+FAKE_O_BINARY = 0x4000_0000  # a flag Linux does not define, standing in for Windows' O_BINARY
+
+
+def test_without_o_nonblock_load_opens_the_file_read_only_and_binary_as_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, data = saved(tmp_path)
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    monkeypatch.setattr(os, "O_BINARY", FAKE_O_BINARY, raising=False)
+    flags: list[int] = []
+    real_open = os.open
+
+    def spy(target: Any, flag: int, *args: Any, **kwargs: Any) -> int:
+        flags.append(flag)
+        return real_open(target, flag & ~FAKE_O_BINARY, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    assert nn.Network.load(path).weight_matrices() == data["weights"]
+    assert flags == [os.O_RDONLY | FAKE_O_BINARY]  # no CRLF translation on Windows
+
+
+def test_a_file_of_exactly_max_bytes_loads_and_one_byte_more_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, data = saved(tmp_path)
+    text = json.dumps(data).encode()  # ends with "}": every byte counts
+    path.write_bytes(text)
+    monkeypatch.setattr(nn.io, "MAX_BYTES", len(text))
+    assert nn.Network.load(path).weight_matrices() == data["weights"]
+    path.write_bytes(text + b" ")  # still valid JSON
+    with pytest.raises(ValueError, match=r"net\.json: not a network file: larger than"):
+        nn.Network.load(path)
+
+
+def test_a_file_that_grows_past_the_cap_while_read_is_refused_reading_one_byte_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cap = 2**20 + 10  # read in 1 MiB chunks: a second chunk crosses the cap
+    path, data = saved(tmp_path)
+    text = json.dumps(data).encode()
+    path.write_bytes(text.ljust(2**20))  # under the cap when its size is checked
+    real_fstat, real_read = os.fstat, os.read
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        with open(path, "ab") as f:
+            f.write(b" " * (cap + 100 - 2**20))  # JSON still valid, but too large now
+        return info
+
+    read: list[int] = []
+
+    def counting_read(fd: int, n: int) -> bytes:
+        chunk = real_read(fd, n)
+        read.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(nn.io, "MAX_BYTES", cap)
+    monkeypatch.setattr(os, "fstat", fstat_then_grow)
+    monkeypatch.setattr(os, "read", counting_read)
+    with pytest.raises(ValueError, match="larger than"):
+        nn.Network.load(path)
+    monkeypatch.undo()
+    assert sum(read) == cap + 1  # enough to know, and no more held in memory
+
+
 # -- fuzzing ---------------------------------------------------------------------------------------
 
 VALID = json.dumps(
