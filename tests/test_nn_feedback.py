@@ -61,3 +61,14 @@ def test_saturation_is_judged_on_the_first_64_samples() -> None:
     xs = [[1.0]] * 100
     (message,) = feedback(saturated_net(), xs).epoch_done([1.0] * 6)
     assert "(2 units × 64 samples)" in message
+
+
+def test_a_slope_of_exactly_one_hundredth_is_not_saturated() -> None:
+    from autograd.ops import _sigmoid
+    from nn.activations import derivative
+
+    z = -4.584863339122355  # found by search: σ′(z) = s(1 − s) is 0.01 to the last bit
+    assert derivative("sigmoid", z, _sigmoid(z)) == 0.01
+    net = nn.Network.from_weights([[[z]]], activation="sigmoid")
+    assert nn.feedback.saturation(net, [[1.0]]) == (0, 1)  # below 0.01 only
+    assert nn.feedback.saturation(net, [[1.01]]) == (1, 1)

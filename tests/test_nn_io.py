@@ -142,7 +142,9 @@ W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
         ({"version": "1"}, "version must be an integer, got str"),
         ({"version": DELETE}, "missing field.* version"),
         ({"weights": DELETE}, "missing field.* weights"),
+        ({"version": DELETE, "bias": DELETE}, r"missing field\(s\) version, bias$"),
         ({"extra": 1}, "unknown field.* 'extra'"),
+        ({"more": 2, "extra": 1}, r"unknown field\(s\) 'extra', 'more'$"),
         ({"sizes": [3, 0, 2]}, r"sizes\[1\] must be a positive integer, got 0"),
         ({"sizes": [3, 2, 3]}, r"layer sizes \[3, 2, 2\], but sizes is \[3, 2, 3\]"),
         ({"sizes": [3, 2]}, "bias is false, so biases must be 1 empty lists"),
@@ -150,7 +152,7 @@ W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
         ({"output_activation": 3}, "output_activation must be one of"),
         ({"bias": "no"}, "bias must be true or false, got str"),
         ({"bias": True}, r"biases\[0\] \(b⁽²⁾\) must have 2 entries"),
-        ({"biases": [[0.0, 0.0], []]}, "bias is false, so biases must be 2 empty lists"),
+        ({"biases": [[0.0, 0.0], []]}, r"must be 2 empty lists, got list \[\[0\.0, 0\.0\], \[\]\]"),
         ({"weights": [[[0.1, 0.2], [0.4, 0.5]], W_OK[1]]}, r"layer sizes \[2, 2, 2\]"),
         ({"weights": [W_OK[0], [[0.7], [0.9]]]}, r"row 0 must have 2 entries"),
         (
@@ -158,7 +160,7 @@ W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
             r"weights\[1\]\[0\]\[1\] must be a real",
         ),
         ({"weights": [W_OK[0], [[0.7, True], [0.9, 1.0]]]}, r"weights\[1\]\[0\]\[1\] .* got bool"),
-        ({"weights": {"W1": 1}}, "weights must be a non-empty list"),
+        ({"weights": {"W1": 1}}, "weights must be a non-empty list .*, got dict"),
     ],
 )
 def test_load_refuses_bad_fields(tmp_path: Path, change: dict[str, Any], match: str) -> None:
@@ -443,7 +445,8 @@ def test_a_file_of_exactly_max_bytes_loads_and_one_byte_more_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, data = saved(tmp_path)
-    text = json.dumps(data).encode()  # ends with "}": every byte counts
+    # two chunks (1 MiB of leading blanks, then the JSON), ending with "}": every byte counts
+    text = b" " * 2**20 + json.dumps(data).encode()
     path.write_bytes(text)
     monkeypatch.setattr(nn.io, "MAX_BYTES", len(text))
     assert nn.Network.load(path).weight_matrices() == data["weights"]

@@ -255,6 +255,12 @@ def test_bad_network_input(x: Any, error: type[Exception], words: list[str]) -> 
     ("weights", "biases", "error", "match"),
     [
         ([], None, TypeError, "non-empty list of weight matrices"),
+        (  # a matrix written as one row: its rows are numbers
+            [[1.0, 2.0]],
+            None,
+            TypeError,
+            r"^weights\[0\] \(W⁽¹⁾\) row 0 must be a non-empty list of numbers, got float 1\.0",
+        ),
         ([[[1.0, 2.0], [3.0]]], None, ValueError, r"row 1 must have 2 entries, as row 0, got 1"),
         (
             [[[1.0, 2.0]], [[1.0, 2.0]]],
@@ -528,6 +534,7 @@ def test_the_size_limit_counts_weights_and_biases(monkeypatch: pytest.MonkeyPatc
         lambda: nn.Network([4, 4, 1]),
         lambda: nn.Network([3, 3, 3]),  # 12 + 12
         lambda: nn.Network.from_weights([[[0.0] * 5] * 4, [[0.0] * 4]]),  # 20 + 4
+        lambda: nn.Network.from_weights([[[0.0] * 4] * 5], biases=[[0.0] * 5]),  # 20 + 5
         lambda: nn.Layer(3, 7),
     ):
         with pytest.raises(ValueError, match="more than the limit of 20"):
