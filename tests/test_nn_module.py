@@ -509,20 +509,22 @@ def test_numpy_batches_and_scalars_get_one_clear_line() -> None:
 
 
 @pytest.mark.parametrize(
-    ("call", "count"),
+    ("call", "what", "count"),
     [
-        (lambda: nn.Network([3, 10**30]), 4 * 10**30),
-        (lambda: nn.Network([1001, 1000], bias=False), 1_001_000),
-        (lambda: nn.MLP(10**6, [2]), 2 * (10**6 + 1)),
-        (lambda: nn.Neuron(10**7), 10**7),
-        (lambda: nn.Layer(10**4, 10**4), 10**8),
-        (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), 1001 * 1000),
+        (lambda: nn.Network([3, 10**30]), "the network", 4 * 10**30),
+        (lambda: nn.Network([1001, 1000], bias=False), "the network", 1_001_000),
+        (lambda: nn.MLP(10**6, [2]), "the network", 2 * (10**6 + 1)),
+        (lambda: nn.Neuron(10**7), "the Neuron", 10**7),
+        (lambda: nn.Layer(10**4, 10**4), "the Layer", 10**8),
+        (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), "the network", 1001 * 1000),
     ],
 )
-def test_networks_over_the_size_limit_are_refused_before_allocation(call: Any, count: int) -> None:
+def test_networks_over_the_size_limit_are_refused_before_allocation(
+    call: Any, what: str, count: int
+) -> None:
     with pytest.raises(ValueError) as info:
         call()
-    assert f"{count:,} parameters" in str(info.value)
+    assert str(info.value).startswith(f"{what} would have {count:,} parameters")
     assert f"{nn.MAX_PARAMETERS:,}" in str(info.value)
 
 
