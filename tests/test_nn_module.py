@@ -274,9 +274,22 @@ def test_bad_network_input(x: Any, error: type[Exception], words: list[str]) -> 
             [[[1.0, 2.0]]],
             [[1.0, 2.0]],
             ValueError,
-            r"biases\[0\] \(b⁽²⁾\) must have 1 entries.*got 2",
+            r"biases\[0\] \(b⁽²⁾\) must have 1 entries \(one per row of W⁽¹⁾\), got 2",
         ),
         ([[[1.0, 2.0]]], [[1.0], [2.0]], ValueError, "biases must have 1 lists"),
+        ([[[1.0, 2.0]]], 3, TypeError, "^biases must be None or a list of bias lists.*, got int 3"),
+        (
+            [[[1.0, 2.0]]],
+            [3],
+            TypeError,
+            r"^biases\[0\] \(b⁽²⁾\) must be a list of 1 numbers, got int 3",
+        ),
+        (
+            [[[1.0], []]],
+            None,
+            TypeError,
+            r"^weights\[0\] \(W⁽¹⁾\) row 1 must be a non-empty list .*got list \[\]",
+        ),
         (
             [[[1.0, 2.0]]],
             [["b"]],
