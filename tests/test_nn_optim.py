@@ -20,6 +20,10 @@ def test_sgd_step_is_w_minus_lr_grad() -> None:
     assert (a.data, b.data) == pytest.approx((0.95, -1.6), abs=1e-15)
     opt.zero_grad()
     assert (a.grad, b.grad) == (0.0, 0.0)
+    z = Value(-0.0)  # exactly w − η·g, to the sign of a zero: −0 − 0.1·(−0) is +0
+    z.grad = -0.0
+    nn.SGD([z], lr=0.1).step()
+    assert math.copysign(1.0, z.data) == 1.0
 
 
 def test_sgd_momentum_by_hand() -> None:
