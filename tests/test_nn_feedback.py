@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import nn
 from nn.feedback import Feedback
@@ -47,6 +48,9 @@ def test_a_stall_with_saturated_units_five_epochs_long() -> None:
     assert feedback(saturated_net(), xs).epoch_done([1.0, 1.0, 1.0, 1.0, 1.0, 0.998]) == []
     assert feedback(saturated_net(), xs).epoch_done([1.0] * 5 + [0.9995])  # 0.05%: a stall
     assert feedback(saturated_net(), xs).epoch_done([0.0] * 6) == []  # nothing to improve
+    # the best of the last five against the best before them: a dip to 0.5 is progress
+    assert feedback(saturated_net(), xs).epoch_done([1.0, 0.5, 1.0, 1.0, 1.0, 1.0]) == []
+    assert feedback(saturated_net(), xs).epoch_done([1.0] + [0.999] * 5)  # 0.1% exactly: a stall
     assert feedback(None, xs).epoch_done([1.0] * 6) == []  # not a Network: not judged
 
 
@@ -72,3 +76,17 @@ def test_a_slope_of_exactly_one_hundredth_is_not_saturated() -> None:
     net = nn.Network.from_weights([[[z]]], activation="sigmoid")
     assert nn.feedback.saturation(net, [[1.0]]) == (0, 1)  # below 0.01 only
     assert nn.feedback.saturation(net, [[1.01]]) == (1, 1)
+
+
+def test_once_saturation_is_reported_it_is_not_measured_again(monkeypatch: Any) -> None:
+    measured: list[int] = []
+    real_saturation = nn.feedback.saturation
+
+    def counting(net: nn.Network, inputs: list[list[float]]) -> tuple[int, int]:
+        measured.append(len(inputs))  # a forward pass per sample: worth sparing
+        return real_saturation(net, inputs)
+
+    monkeypatch.setattr(nn.feedback, "saturation", counting)
+    f = feedback(saturated_net(), [[1.0], [-1.0]])
+    assert len(f.epoch_done([1.0] * 6)) == 1 and measured == [2]
+    assert f.epoch_done([1.0] * 7) == [] and measured == [2]

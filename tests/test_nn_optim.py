@@ -74,6 +74,7 @@ def test_optimizers_minimise_a_quadratic(make: Any) -> None:
         (lambda: nn.SGD([V], lr=math.nan), ValueError, "finite"),
         (lambda: nn.SGD([V], lr="0.1"), TypeError, "real number.*got str"),
         (lambda: nn.SGD([V], lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+        (lambda: nn.SGD([V], momentum="0.9"), TypeError, "^momentum must be a real number"),
         (lambda: nn.Adam([V], betas=(0.9,)), TypeError, "betas must be a pair"),
         (lambda: nn.Adam([V], betas=(0.9, 1.5)), ValueError, r"betas\[1\] must be in"),
         (lambda: nn.Adam([V], eps=-1.0), ValueError, "eps must be positive"),
