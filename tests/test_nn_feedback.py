@@ -46,12 +46,14 @@ def test_a_stall_with_saturated_units_five_epochs_long() -> None:
     assert f.epoch_done([1.0] * 7) == []  # once per run
     # improving by more than 0.1% over the last five epochs is no stall
     assert feedback(saturated_net(), xs).epoch_done([1.0, 1.0, 1.0, 1.0, 1.0, 0.998]) == []
-    assert feedback(saturated_net(), xs).epoch_done([1.0] * 5 + [0.9995])  # 0.05%: a stall
+    (stalled,) = feedback(saturated_net(), xs).epoch_done([1.0] * 5 + [0.9995])  # 0.05%: stall
+    assert "has not improved for 5 epochs (0.9995)" in stalled  # the last epoch's loss
     assert feedback(saturated_net(), xs).epoch_done([0.0] * 6) == []  # nothing to improve
     # the best of the last five against the best before them: a dip to 0.5 is progress
     assert feedback(saturated_net(), xs).epoch_done([1.0, 0.5, 1.0, 1.0, 1.0, 1.0]) == []
     assert feedback(saturated_net(), xs).epoch_done([1.0] + [0.999] * 5)  # 0.1% exactly: a stall
     assert feedback(None, xs).epoch_done([1.0] * 6) == []  # not a Network: not judged
+    assert feedback(object(), xs).epoch_done([1.0] * 6) == []
 
 
 def test_half_of_the_cases_saturated_is_not_yet_a_warning() -> None:

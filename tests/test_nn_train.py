@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -260,6 +261,10 @@ def test_class_index_targets_with_cross_entropy() -> None:
     assert h1[-1] < h1[0]
 
 
+def half(prediction: Any, target: Any) -> float:
+    return 0.5  # not a Value: train refuses it, naming this function
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
@@ -269,11 +274,22 @@ def test_class_index_targets_with_cross_entropy() -> None:
         ({"xs": {(0.0, 0.0), (1.0, 1.0)}}, TypeError, r"xs must be a list.*set.*no order"),
         ({"ys": {0: [0.0], 1: [1.0]}}, TypeError, r"ys must be a list.*dict"),
         ({"xs": [{0.0, 1.0}] * 4}, TypeError, r"xs\[0\] must be a list.*set.*no order"),
-        ({"loss": lambda p, y: None}, TypeError, r"returned NoneType None"),
+        ({"loss": lambda p, y: None}, TypeError, r"; loss\(prediction, target\) returned NoneType"),
         ({"loss": lambda p, y: 0.5}, TypeError, r"must return a Value.*returned float 0\.5"),
+        ({"loss": half}, TypeError, r"; half\(prediction, target\) returned float 0\.5"),
+        (  # a callable without a __name__ is called "loss" too
+            {"loss": functools.partial(lambda p, y, value: value, value=0.5)},
+            TypeError,
+            r"; loss\(prediction, target\) returned float 0\.5",
+        ),
+        ({"optimizer": 0.5, "lr": 0.1}, ValueError, r"not both; got optimizer=0\.5 and lr=0\.1"),
         ({"shuffle": 1}, TypeError, "shuffle must be True or False"),
         ({"seed": 1.5}, TypeError, "seed must be an integer or None, got float 1.5"),
-        ({"optimizer": True}, TypeError, "optimizer must be an nn.Optimizer or a learning rate"),
+        (
+            {"optimizer": True},
+            TypeError,
+            "optimizer must be an nn.Optimizer or a .*, got bool True",
+        ),
     ],
 )
 def test_bad_targets_and_losses_change_nothing(
@@ -519,6 +535,28 @@ def test_ctrl_c_says_where_training_stopped(
     history = nn.train(net, XOR_X, XOR_Y, 3, 0.5, loss=loss, progress=False)
     assert history.interrupted and history.steps == calls - 1
     assert f"train: interrupted (Ctrl-C) {where}; " in capsys.readouterr().out
+
+
+def test_ctrl_c_outside_a_step_stops_at_once(python_sigint: None) -> None:
+    count = itertools.count(1)
+
+    def loss(prediction: list[Value], target: list[float]) -> Value:
+        if next(count) == 3:  # a real SIGINT while the third loss is computed, between steps
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler runs here
+        return nn.mse(prediction, target)
+
+    net = nn.Network([2, 2, 1], seed=0)
+    history = nn.train(net, XOR_X, XOR_Y, 3, 0.5, loss=loss, progress=False)
+    assert history.interrupted and history.steps == 2  # the third step never began
+
+
+def test_train_steps_with_sgd_and_a_learning_rate_of_a_tenth_by_default() -> None:
+    net, by_hand = nn.Network([2, 2, 1], seed=0), nn.Network([2, 2, 1], seed=0)
+    nn.train(net, XOR_X[:1], XOR_Y[:1], epochs=1, progress=False)
+    nn.mse(by_hand(XOR_X[0]), XOR_Y[0]).backward()
+    nn.SGD(by_hand.parameters(), lr=0.1).step()
+    assert net.weight_matrices() == by_hand.weight_matrices()
 
 
 def test_without_ctrl_c_nothing_is_interrupted(python_sigint: None) -> None:
