@@ -105,7 +105,9 @@ def test_custom_loss() -> None:
         ({"optimizer": 0.1, "lr": 0.1}, ValueError, "either an optimizer or lr"),
         ({"optimizer": "sgd"}, TypeError, "optimizer must be an nn.Optimizer or a learning rate"),
         ({"lr": -1.0}, ValueError, "must be positive"),
-        ({"loss": "mse"}, TypeError, "loss must be a function"),
+        ({"loss": "mse"}, TypeError, "loss must be a function .*, got str 'mse'"),
+        ({"progress": 1}, TypeError, "^progress must be True or False, got int 1"),
+        ({"compile": "yes"}, TypeError, "^compile must be True or False, got str 'yes'"),
     ],
 )
 def test_bad_training_input_changes_nothing(
@@ -557,6 +559,14 @@ def test_train_steps_with_sgd_and_a_learning_rate_of_a_tenth_by_default() -> Non
     nn.mse(by_hand(XOR_X[0]), XOR_Y[0]).backward()
     nn.SGD(by_hand.parameters(), lr=0.1).step()
     assert net.weight_matrices() == by_hand.weight_matrices()
+    assert len(nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], progress=False)) == 100
+
+
+def test_the_progress_bar_counts_epochs_of_train(capsys: pytest.CaptureFixture[str]) -> None:
+    nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], epochs=3)
+    bar = capsys.readouterr().err.rstrip().split("\r")[-1]
+    assert bar.startswith("train: 100%") and "3/3" in bar and "mean mse=" in bar
+    assert "epoch/s" in bar or "s/epoch" in bar
 
 
 def test_without_ctrl_c_nothing_is_interrupted(python_sigint: None) -> None:
