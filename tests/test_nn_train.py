@@ -562,6 +562,20 @@ def test_train_steps_with_sgd_and_a_learning_rate_of_a_tenth_by_default() -> Non
     assert len(nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], progress=False)) == 100
 
 
+def test_compiled_training_refuses_a_loss_that_branches_on_its_numbers() -> None:
+    import autograd
+
+    def branchy(prediction: list[Value], target: list[float]) -> Value:
+        return nn.mse(prediction, target) if prediction[0].data > 0 else nn.mse(target, target)
+
+    net = nn.Network([1, 1], seed=0)
+    before = net.weight_matrices()
+    nn.train(net, [[1.0]], [[0.0]], epochs=1, loss=branchy, progress=False)  # eager: fine
+    with pytest.raises(autograd.TraceError, match=r"\.data reads the number"):
+        nn.train(net, [[1.0]], [[0.0]], epochs=1, loss=branchy, progress=False, compile=True)
+    assert net.weight_matrices() != before
+
+
 def test_the_progress_bar_counts_epochs_of_train(capsys: pytest.CaptureFixture[str]) -> None:
     nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], epochs=3)
     bar = capsys.readouterr().err.rstrip().split("\r")[-1]
