@@ -659,7 +659,7 @@ def test_numbers_sit_in_small_white_boxes_in_red_with_a_tooltip_naming_their_inp
         number = pic.ids[f"{c}-d{j}"]
         (shape,) = shapes(number)
         assert shape.tag == f"{SVG}path"  # rounded corners: a path of curves
-        assert shape.get("fill") == "white" and shape.get("stroke") == EDGE_COLOR
+        assert shape.get("fill", "").lower() == "white" and shape.get("stroke") == EDGE_COLOR
         width, height = size(shape)
         assert width < 20 and height < 16  # hugs its text ("-3"); Graphviz's least is 54 × 36
         assert float(shape.get("stroke-width", "1")) < 0.8  # thinner than the edges
