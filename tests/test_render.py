@@ -28,6 +28,7 @@ from autograd.render import (
     OUTPUT_COLOR,
     PARAM_COLOR,
     RANKDIRS,
+    VALUE_COLOR,
     Diagram,
     GraphvizNotFoundError,
     build,
@@ -214,6 +215,8 @@ def test_leaves_parameters_and_output_are_coloured_apart() -> None:
     assert NAMED_COLOR in pic.node_fills[pic.node("x")]
     assert CONST_COLOR in pic.node_fills[pic.node("data 1")]
     assert OUTPUT_COLOR in pic.node_fills[pic.node(f"data {format_number(out.data)}")]
+    assert VALUE_COLOR in pic.node_fills[pic.node("data 0.5")]  # w·x, computed
+    assert {"output", "parameter", "labelled leaf", "constant"} <= set(pic.texts)  # the legend
     # Without params=, every labelled leaf is a "labelled leaf".
     plain = svg_of(draw_graph(out))
     assert NAMED_COLOR in plain.node_fills[plain.node("w")]
@@ -263,9 +266,10 @@ def test_long_labels_are_shortened_in_the_box_and_whole_in_the_tooltip() -> None
     v = Value(2.0, label=label)
     pic = svg_of(draw_graph(v * 3, groups={label: [v]}))
     shown = pic.box("data 2")[0]
-    assert len(shown) == LABEL_LIMIT and shown == "w" * (LABEL_LIMIT - 1) + "…"
+    assert len(shown) == LABEL_LIMIT and shown == "w" * 39 + "…"  # 40 characters
     assert pic.clusters == [[shown]]
-    v.label = "v" * LABEL_LIMIT  # at the limit: shown whole
+    assert "w" * 3999 + "…" in pic.tooltips  # 4000 characters: dot refuses much longer ones
+    v.label = "v" * 40  # at the limit: shown whole
     assert svg_of(draw_graph(v * 3)).box("data 2")[0] == v.label
     middle = "x" * 1000
     v.label = middle
@@ -709,6 +713,9 @@ def test_the_picture_is_compact_and_all_its_text_in_one_font() -> None:
     root = ET.fromstring(g.pipe(format="svg", encoding="utf-8"))
     texts = list(root.iter(f"{SVG}text"))
     assert {t.text for t in texts} >= {"a", "data 2", "-3", "inputs", "constant"}
+    # the font dot measures text with, then fonts of the same or similar widths
+    families = [f.lower() for f in FONT.split(",")]
+    assert families == ["dejavu sans", "bitstream vera sans", "verdana", "sans-serif"]
     for t in texts:  # boxes, numbers, the group's caption, the legend
         assert t.get("font-family") == FONT, t.text
         assert float(t.get("font-size", "")) == float(FONT_SIZE), t.text
