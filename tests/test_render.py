@@ -528,10 +528,12 @@ def test_missing_dot_says_how_to_install_and_keeps_the_source(
         with pytest.raises(GraphvizNotFoundError) as info:
             attempt()
         message = str(info.value)
+        assert "not found on PATH" in message and "restart Python" in message
         assert "apt-get install graphviz" in message
         assert "brew install graphviz" in message
         assert "conda install -c conda-forge graphviz" in message
-        assert "g.source" in message
+        assert "winget install graphviz" in message
+        assert "g.source" in message and "without needing `dot`" in message
         assert isinstance(info.value, graphviz.ExecutableNotFound)  # old handlers still catch it
     assert g.source.startswith("digraph computation_graph {")
     assert "data 16" in g.source
