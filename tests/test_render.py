@@ -532,6 +532,8 @@ def test_missing_dot_says_how_to_install_and_keeps_the_source(
         assert "brew install graphviz" in message
         assert "conda install -c conda-forge graphviz" in message
         assert "winget install graphviz" in message
+        for system in ("Debian/Ubuntu", "macOS", "conda", "Windows"):  # each with its command
+            assert f"\n  {system}: " in message, system
         assert "g.source" in message and "without needing `dot`" in message
         assert isinstance(info.value, graphviz.ExecutableNotFound)  # old handlers still catch it
     assert g.source.startswith("digraph computation_graph {")
