@@ -235,6 +235,43 @@ def test_lines_write_infix_only_the_operators_and_call_the_rest() -> None:
     assert expression(a**b, ["a", "b"]) == "a ^ b"
     assert expression(hypot(a, b), ["a", "b"]) == "hypot(a, b)"
     assert expression(a**2, ["a"]) == "a²"
+    # only the x the symbol starts with is the input; a later x is a letter of a word
+    clipped = primitive("clipped", lambda a: max(a, 0.0), lambda a, out: (1.0,), "x max 0")
+    assert expression(clipped(a), ["a"]) == "a max 0"
+
+
+def test_an_unlabelled_root_is_L_and_others_are_named_by_expressions_up_to_28_chars() -> None:
+    a, b, c = Value(2.0, "a" * 12), Value(3.0, "b" * 13), Value(0.5, "c" * 14)
+    short = a * b  # written out, a × b: 28 characters
+    long = a * c  # 29 characters: named by its op
+    data = frame_data(animate(short + long))
+    named = f"({a.label} × {b.label})"
+    assert data["root"] == "L"
+    assert [v["line"] for v in data["values"][3:]] == [
+        f"forward: {named} = 2 × 3 = 6",
+        "forward: [×] = 2 × 0.5 = 1",
+        "forward: L = 6 + 1 = 7",
+    ]
+    assert data["steps"][0][3] == f"∂L/∂{named} += ∂L/∂L · ∂L/∂{named} = 1 × 1 = 1"
+    assert data["steps"][1][3] == "∂L/∂[×] += ∂L/∂L · ∂L/∂[×] = 1 × 1 = 1"
+
+
+def test_the_picture_shows_what_draw_graph_shows_after_backward() -> None:
+    # the boxes hold the final grads (dot sizes each box for its widest text; a page whose
+    # script cannot run shows them) and the root is coloured as the output; only the
+    # tooltips differ, as they hold .grad, still 0 when animate ran
+    net, loss = blog()
+    page = animate(loss, params=net.parameters()).html
+    svg = page[page.index("<main>\n") + len("<main>\n") : page.index("\n</main>")]
+    loss.backward()
+    drawn = draw_graph(loss, params=net.parameters()).pipe(format="svg", encoding="utf-8")
+    drawn = drawn[drawn.index("<svg") :]
+    assert "grad 1</text>" in drawn  # the root's seed, ∂MSE/∂MSE
+
+    def no_tooltips(svg: str) -> str:
+        return re.sub(r' xlink:title="[^"]*"', "", svg)
+
+    assert no_tooltips(svg) == no_tooltips(drawn)
 
 
 def _frames_json(page: str) -> str:
@@ -286,3 +323,15 @@ def test_the_page_is_saved_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert "σ" in out.read_bytes().decode("utf-8")
+
+
+def test_the_page_is_saved_as_utf8_where_the_default_encoding_is_ascii(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the test above in this process: the default that write_text and open fall back on
+    # (io.text_encoding) made ASCII, as in a C locale
+    import io
+
+    monkeypatch.setattr(io, "text_encoding", lambda encoding, stacklevel=2: encoding or "ascii")
+    path = animate(Value(0.5, "x").sigmoid()).save(tmp_path / "page.html")
+    assert "σ" in path.read_bytes().decode("utf-8")

@@ -39,6 +39,8 @@ def test_numerical_grad_rejects_bad_eps_and_points():
         numerical_grad(lambda v: v[0], [1.0], eps=math.inf)
     with pytest.raises(TypeError, match="numerical_grad must be a real number"):
         numerical_grad(lambda v: v[0], ["a"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"checked function's result.*got str 'x'"):
+        numerical_grad(lambda v: "x", [1.0])  # type: ignore[arg-type, return-value]
 
 
 def test_gradcheck_passes_and_prints_a_table(capsys):

@@ -265,6 +265,32 @@ def test_explaining_a_value_by_itself_is_one_empty_path() -> None:
     (path,) = e.paths
     assert (path.values, path.factors, path.product) == ((x,), (), 1.0)
     assert str(e).splitlines()[1:4] == ["  ∂x/∂x = 1", "          = 1 = 1", "        = 1"]
+    u = Value(2.0)  # unlabelled: "root" on both sides, though it is also the w
+    e = explain(u, u)
+    assert repr(e) == "<Explanation of ∂root/∂root = 1: 1 path>"
+    assert str(e).splitlines()[1:3] == ["  ∂root/∂root = 1", "                = 1 = 1"]
+    root = "\\mathrm{root}"
+    assert e._repr_latex_().splitlines()[2] == (
+        f"\\frac{{\\partial {root}}}{{\\partial {root}}} &= 1 = 1 = 1 \\\\"
+    )
+
+
+def test_a_term_straight_to_an_unlabelled_root_is_named_root() -> None:
+    # root = a·b + b with b = 3a, at a = 2: ∂root/∂b = a + 1 = 3, and a reaches the root
+    # directly too (through the unlabelled a·b): ∂root/∂a = 3 × 3 + b = 15 = 6a + 3
+    a = Value(2.0, "a")
+    b = a * 3.0
+    b.label = "b"
+    e = explain(a * b + b, a)
+    assert str(e).splitlines()[-2:] == [
+        "  ∂root/∂a = ∂root/∂b · ∂b/∂a + ∂root/∂a",
+        "             = 3 × 3 + 6 = 15",
+    ]
+    d, root = "\\partial", "\\mathrm{root}"
+    assert e._repr_latex_().splitlines()[-2] == (
+        f"\\frac{{{d} {root}}}{{{d} a}} &= \\frac{{{d} {root}}}{{{d} b}} \\cdot "
+        f"\\frac{{{d} b}}{{{d} a}} + \\frac{{{d} {root}}}{{{d} a}} = 3 \\times 3 + 6 = 15"
+    )
 
 
 def test_the_limit_on_written_paths_is_the_one_given() -> None:

@@ -130,7 +130,9 @@ def test_a_rule_that_breaks_is_named_at_backward() -> None:
     wrong_count = primitive("wrong_count", lambda a: a, lambda a, out: (1.0, 2.0))
     x = Value(1.0)
     y = wrong_count(x) * 2.0
-    with pytest.raises(TypeError, match=r"local_grads of wrong_count must return 1 derivative"):
+    with pytest.raises(
+        TypeError, match=r"wrong_count must return 1 derivative.*got tuple \(1\.0, 2"
+    ):
         y.backward()
     assert x.grad == 0.0
     with pytest.raises(TypeError, match=r"wrong_count must return 1 derivative"):

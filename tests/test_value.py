@@ -147,13 +147,15 @@ def test_non_finite_numbers_are_value_errors(bad):
         Value(bad)
 
 
-@pytest.mark.parametrize("bad", ["a", None, [1], 1 + 2j])
+@pytest.mark.parametrize("bad", ["a", None, [1], 1 + 2j, True])
 def test_operators_with_non_numbers_raise_type_error(bad):
-    with pytest.raises(TypeError):
+    named = f"'Value' and '{type(bad).__name__}'"  # Python's own words: Value declined
+    with pytest.raises(TypeError, match=named):
         Value(1.0) + bad
     with pytest.raises(TypeError):
         bad * Value(1.0)
-    with pytest.raises(TypeError):
+    assert (Value(1.0) ** 1).op == "**1"  # now cached: True (== 1) must not find it
+    with pytest.raises(TypeError, match=named):
         Value(1.0) ** bad
 
 
