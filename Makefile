@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
 
-.PHONY: demo test notebooks bench dot browser venv clean plan-demo plan-test
+.PHONY: demo test notebooks bench mutation dot browser venv clean plan-demo plan-test
 
 # Before installing anything, say what is about to be installed, and how (sudo asks for a
 # password): $(1) is the make target, $(2) the stamp of its extras, $(3) the extras, $(4) the
@@ -45,6 +45,10 @@ $(VENV)/.dev-installed: pyproject.toml | venv
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.plot-installed
 
+$(VENV)/.mutation-installed: pyproject.toml | venv
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	@touch $@ $(VENV)/.plot-installed
+
 $(VENV)/.notebooks-installed: pyproject.toml | venv
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	@touch $@ $(VENV)/.plot-installed
@@ -60,8 +64,8 @@ demo: plan-demo $(VENV)/.plot-installed dot
 	$(BIN)/backprop-demo --out $(OUT)
 
 test: plan-test $(VENV)/.dev-installed dot browser
-	$(BIN)/ruff check autograd nn tests benchmarks notebooks/exercise_checks.py
-	$(BIN)/ruff format --check autograd nn tests benchmarks notebooks/exercise_checks.py
+	$(BIN)/ruff check autograd nn tests benchmarks notebooks/exercise_checks.py scripts/mutation.py
+	$(BIN)/ruff format --check autograd nn tests benchmarks notebooks/exercise_checks.py scripts/mutation.py
 	$(BIN)/mypy
 	$(BIN)/pytest
 
@@ -72,5 +76,10 @@ notebooks: $(VENV)/.notebooks-installed dot
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/vs_micrograd.py
 
+# Mutation testing of autograd/ and nn/ against tests/ (not the notebooks): slow, so not part of
+# `make test`. Prints the score per file and every surviving mutant; see scripts/mutation.py.
+mutation: $(VENV)/.mutation-installed
+	$(BIN)/python scripts/mutation.py --jobs 2
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache .hypothesis mutants

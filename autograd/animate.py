@@ -70,7 +70,7 @@ class Player:
         """The page in an iframe, so its script and ids stay its own in a notebook."""
         height = min(900, int(self._data["height"]) + 170)  # type: ignore[call-overload]
         return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'<iframe srcdoc="{html.escape(self.html)}" '
             f'style="width: 100%; height: {height}px; border: 1px solid #dee2e6" '
             'sandbox="allow-scripts"></iframe>'
         )

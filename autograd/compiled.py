@@ -172,10 +172,10 @@ class Compiled:
         return self._last.source
 
     def __repr__(self) -> str:
-        n = len(self._plans)
+        n, p = len(self._plans), len(self.params)
         return (
-            f"<compiled {self.name}: {len(self.params)} parameters, traced for {n} argument "
-            f"structure{'' if n == 1 else 's'}>"
+            f"<compiled {self.name}: {p} parameter{'' if p == 1 else 's'}, traced for {n} "
+            f"argument structure{'' if n == 1 else 's'}>"
         )
 
     # -- running -----------------------------------------------------------------------------

@@ -151,8 +151,8 @@ class Explanation:
             out += f.row(
                 f.grad(line.value, root),
                 "=",
-                " + ".join(symbols) or "0",
-                f"{' + '.join(numbers) or '0'} = {f.number(line.total)}",
+                " + ".join(symbols),
+                f"{' + '.join(numbers)} = {f.number(line.total)}",
             )
         return out
 
@@ -167,7 +167,7 @@ def explain(root: Value, w: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explan
     """
     if isinstance(max_paths, bool) or not isinstance(max_paths, int):
         raise TypeError(f"max_paths must be an int, got {describe(max_paths)}")
-    graph = path_graph(root, w, "w")
+    graph = path_graph(root, w)
     order = graph.order
     named = [v for v in order if v.label or v is w or v is root]
     position = {v: k for k, v in enumerate(order)}
@@ -199,7 +199,7 @@ def explain(root: Value, w: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explan
         terms = tuple(
             Term(u, grads[u], d) for u, d in sorted(after[v].items(), key=lambda p: position[p[0]])
         )
-        grads[v] = sum((t.upstream * t.local for t in terms), 0.0)
+        grads[v] = sum(t.upstream * t.local for t in terms)  # never empty: v reaches root
         lines.append(Line(v, terms, grads[v]))
     counts = {root: 1}
     for v in reversed(named):
@@ -357,15 +357,10 @@ class _Latex(_Format):
 
     def note(self, *parts: str | Value) -> str:
         text = "".join(
-            f"\\text{{{_latex_text(p)}}}" if isinstance(p, str) else latex(p.label or "the Value")
-            for p in parts
+            f"\\text{{{p}}}" if isinstance(p, str) else latex(p.label or "the Value") for p in parts
         )
         return f"&{text}"
 
     def delta_definition(self, root: Value) -> str:
         z = "\\frac{\\partial " + latex(formula_name(root, root)) + "}{\\partial z_i^{(l)}}"
         return f"&\\text{{where }} \\delta_i^{{(l)}} = {z}"
-
-
-def _latex_text(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)

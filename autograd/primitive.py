@@ -175,7 +175,7 @@ class Primitive:
 
 
 def _same_kind(exc: BaseException, message: str) -> Exception:
-    for kind in (ZeroDivisionError, OverflowError, ArithmeticError, ValueError):
+    for kind in (ZeroDivisionError, OverflowError, ArithmeticError):
         if isinstance(exc, kind):
             return kind(message)
     return ValueError(message)

@@ -50,7 +50,7 @@ def _is_size(x: object) -> bool:
 def _neuron_output(
     row: Sequence[Value],
     bias: Value | None,
-    x: Sequence[Value],
+    x: Sequence[Value | float],
     activation: str,
     label: str = "",
     z_label: str = "",
@@ -144,10 +144,7 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The neuron's output for inputs ``x`` (one per weight)."""
-        xs = [
-            v if isinstance(v, Value) else Value(v)
-            for v in check_vector(x, len(self.weights), "Neuron input")
-        ]
+        xs = check_vector(x, len(self.weights), "Neuron input")  # numbers: the products' leaves
         return _neuron_output(
             self.weights, self.bias, xs, self._activation, self.label, self.z_label
         )
@@ -524,4 +521,4 @@ class MLP(Network):
                 f"[4, 4, 1], got {unordered(nouts)}"
             )
         sizes = [n] + [positive_int(k, f"MLP's nouts[{i}]") for i, k in enumerate(outs)]
-        super().__init__(sizes, "relu", True, output_activation="linear", seed=seed)
+        super().__init__(sizes, "relu", output_activation="linear", seed=seed)

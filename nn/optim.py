@@ -54,6 +54,10 @@ class Optimizer:
                 p.data = x
             raise
 
+    def _count(self) -> str:
+        n = len(self.params)
+        return f"{n} parameter{'' if n == 1 else 's'}"
+
     def _name(self, k: int) -> str:
         p = self.params[k]
         return p.label or f"parameter {k}"
@@ -104,7 +108,7 @@ class SGD(Optimizer):
             self._velocity = v
 
     def __repr__(self) -> str:
-        return f"SGD({len(self.params)} parameters, lr={self.lr!r}, momentum={self.momentum!r})"
+        return f"SGD({self._count()}, lr={self.lr!r}, momentum={self.momentum!r})"
 
 
 class Adam(Optimizer):
@@ -158,7 +162,7 @@ class Adam(Optimizer):
         self.t, self._m, self._v = t, m, v
 
     def __repr__(self) -> str:
-        return f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r})"
+        return f"Adam({self._count()}, lr={self.lr!r}, betas={self.betas!r})"
 
 
 def _positive(x: object, what: str) -> float:

@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,8 +93,21 @@ def test_the_page_is_one_self_contained_file(tmp_path: Path) -> None:
     assert not re.search(r"\b(src|href)\s*=|url\(|@import", page)
     assert len(page) < 200_000  # light: one SVG, the frames are data
     inline = player._repr_html_()
-    assert inline.startswith("<iframe srcdoc=") and "sandbox=" in inline
+    assert inline.startswith("<iframe srcdoc=") and inline.endswith(
+        ' sandbox="allow-scripts"></iframe>'
+    )
     assert "&lt;!DOCTYPE html&gt;" in inline
+    # the page sits in one attribute: every " in it escaped, so the attribute ends where it should
+    srcdoc = inline[len('<iframe srcdoc="') : inline.index('" style=')]
+    assert '"' not in srcdoc and srcdoc.count("&quot;") == page.count('"')
+    # the frame is as tall as the picture plus the controls (170 px), at most 900 px
+    height = min(900, int(json.loads(_frames_json(page))["height"]) + 170)
+    assert f"height: {height}px;" in inline
+    tall = animate(_chain(60))._repr_html_()
+    assert "height: 900px;" in tall
+    small = animate(Value(0.5, "x").sigmoid())
+    drawn = int(json.loads(_frames_json(small.html))["height"])
+    assert drawn + 170 < 900 and f"height: {drawn + 170}px;" in small._repr_html_()
     assert "Player: 85 frames" in repr(player)
 
 
@@ -220,3 +235,103 @@ def test_lines_write_infix_only_the_operators_and_call_the_rest() -> None:
     assert expression(a**b, ["a", "b"]) == "a ^ b"
     assert expression(hypot(a, b), ["a", "b"]) == "hypot(a, b)"
     assert expression(a**2, ["a"]) == "a²"
+    # only the x the symbol starts with is the input; a later x is a letter of a word
+    clipped = primitive("clipped", lambda a: max(a, 0.0), lambda a, out: (1.0,), "x max 0")
+    assert expression(clipped(a), ["a"]) == "a max 0"
+
+
+def test_an_unlabelled_root_is_L_and_others_are_named_by_expressions_up_to_28_chars() -> None:
+    a, b, c = Value(2.0, "a" * 12), Value(3.0, "b" * 13), Value(0.5, "c" * 14)
+    short = a * b  # written out, a × b: 28 characters
+    long = a * c  # 29 characters: named by its op
+    data = frame_data(animate(short + long))
+    named = f"({a.label} × {b.label})"
+    assert data["root"] == "L"
+    assert [v["line"] for v in data["values"][3:]] == [
+        f"forward: {named} = 2 × 3 = 6",
+        "forward: [×] = 2 × 0.5 = 1",
+        "forward: L = 6 + 1 = 7",
+    ]
+    assert data["steps"][0][3] == f"∂L/∂{named} += ∂L/∂L · ∂L/∂{named} = 1 × 1 = 1"
+    assert data["steps"][1][3] == "∂L/∂[×] += ∂L/∂L · ∂L/∂[×] = 1 × 1 = 1"
+
+
+def test_the_picture_shows_what_draw_graph_shows_after_backward() -> None:
+    # the boxes hold the final grads (dot sizes each box for its widest text; a page whose
+    # script cannot run shows them) and the root is coloured as the output; only the
+    # tooltips differ, as they hold .grad, still 0 when animate ran
+    net, loss = blog()
+    page = animate(loss, params=net.parameters()).html
+    svg = page[page.index("<main>\n") + len("<main>\n") : page.index("\n</main>")]
+    loss.backward()
+    drawn = draw_graph(loss, params=net.parameters()).pipe(format="svg", encoding="utf-8")
+    drawn = drawn[drawn.index("<svg") :]
+    assert "grad 1</text>" in drawn  # the root's seed, ∂MSE/∂MSE
+
+    def no_tooltips(svg: str) -> str:
+        return re.sub(r' xlink:title="[^"]*"', "", svg)
+
+    assert no_tooltips(svg) == no_tooltips(drawn)
+
+
+def _frames_json(page: str) -> str:
+    return page.split('<script type="application/json" id="frames">', 1)[1].split("</script>")[0]
+
+
+def _chain(n: int) -> Value:
+    v = Value(0.5, "x")
+    for _ in range(n):
+        v = v * 1.5
+    return v
+
+
+def test_the_frames_of_a_small_graph_whole() -> None:
+    # what the page's script plays: each Value's forward line (constants say so, unlabelled
+    # Values are named by their expression), then every edge update with its running sum;
+    # ∂L/∂b = −1 (through |b|) + 2(c + 10)·a = 15, reached by 2 edges
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b
+    c.label = "c"
+    loss = (c + 10.0) ** 2 + (-a).exp() * 0.0 + abs(b)
+    loss.label = "L"
+    page = animate(loss).html
+    data = json.loads(_frames_json(page))
+    svg_height = float(re.search(r'<svg[^>]* height="([\d.]+)pt"', page).group(1))  # type: ignore[union-attr]
+    assert data.pop("height") == svg_height * 4 / 3  # points to pixels
+    golden = Path(__file__).resolve().parent / "golden" / "player-frames.json"
+    assert data == json.loads(golden.read_text(encoding="utf-8"))
+    assert data["steps"][-1][3:] == [
+        "∂L/∂b += ∂L/∂c · ∂c/∂b = 8 × 2 = 16",
+        "b is reached by 2 edges, 2 counted so far: ∂L/∂b = (-1) + 16 = 15",
+        "15",
+        True,
+    ]
+
+
+def test_the_page_is_saved_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    # in an ASCII locale (a bare container's C locale, with Python's coercions turned off),
+    # ∂ and σ still go to the file, as UTF-8
+    script = (
+        "import sys; from autograd import Value, animate\n"
+        "x = Value(0.5, 'x')\n"
+        "animate(x.sigmoid()).save(sys.argv[1])\n"
+    )
+    env = dict(os.environ, LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    out = tmp_path / "page.html"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out)], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "σ" in out.read_bytes().decode("utf-8")
+
+
+def test_the_page_is_saved_as_utf8_where_the_default_encoding_is_ascii(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the test above in this process: the default that write_text and open fall back on
+    # (io.text_encoding) made ASCII, as in a C locale
+    import io
+
+    monkeypatch.setattr(io, "text_encoding", lambda encoding, stacklevel=2: encoding or "ascii")
+    path = animate(Value(0.5, "x").sigmoid()).save(tmp_path / "page.html")
+    assert "σ" in path.read_bytes().decode("utf-8")

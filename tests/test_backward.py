@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from autograd import StaleGraphError, Value, grad, reverse_topological
+from autograd import NonFiniteGradError, StaleGraphError, Value, grad, reverse_topological
 
 
 def test_fan_out_sums_over_every_path():
@@ -290,7 +290,7 @@ def test_data_reassigned_to_an_int_still_differentiates():
     assert b.grad == pytest.approx(2**3 * math.log(2))
 
 
-def test_backward_interrupted_by_ctrl_c_changes_no_grad() -> None:
+def test_backward_interrupted_by_ctrl_c_changes_no_grad(python_sigint: None) -> None:
     import os
     import signal
 
@@ -315,3 +315,29 @@ def test_backward_interrupted_by_ctrl_c_changes_no_grad() -> None:
 def test_reverse_topological_of_a_non_value_is_one_clear_error() -> None:
     with pytest.raises(TypeError, match="reverse_topological needs a Value, got int 3"):
         reverse_topological(3)  # type: ignore[arg-type]
+
+
+def test_an_overflowing_gradient_is_reported_as_itself_naming_the_value():
+    # the error backward raises is the NonFiniteGradError itself, not a restatement of it
+    x = Value(1e-200, label="x")
+    with pytest.raises(NonFiniteGradError) as caught:
+        (1 / x).backward()
+    assert str(caught.value).startswith("the gradient reaching 'x' overflows to -inf:")
+    z = Value(1e-200)  # no label: named by its op and number
+    with pytest.raises(NonFiniteGradError, match=r"reaching the leaf Value 1e-200 overflows"):
+        (1 / z).backward()
+    with pytest.raises(NonFiniteGradError, match=r"reaching the leaf Value 1e-200 overflows"):
+        grad(1 / z, [z])
+
+
+def test_powers_zero_and_one_at_zero():
+    # x⁰ = 1 with slope 0 everywhere, 0 included (0⁰ = 1 as in math.pow); x¹ has slope 1
+    x = Value(0.0)
+    assert (x**0).data == 1.0 and (x**0.0).data == 1.0
+    assert grad(x**0, [x]) == [0.0]
+    (d0,) = grad(x**0, [x], create_graph=True)
+    assert d0.data == 0.0 and grad(d0, [x]) == [0.0]
+    (d1,) = grad(x**1, [x], create_graph=True)
+    assert d1.data == 1.0 and grad(d1, [x]) == [0.0]
+    (d2,) = grad(x**2, [x], create_graph=True)
+    assert d2.data == 0.0 and grad(d2, [x]) == [2.0]

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from autograd import Value, gradcheck, numerical_grad
+from autograd import Primitive, Value, gradcheck, numerical_grad, primitive
+from autograd.check import GradcheckResult
 
 
 def test_numerical_grad_matches_closed_form():
@@ -38,6 +39,8 @@ def test_numerical_grad_rejects_bad_eps_and_points():
         numerical_grad(lambda v: v[0], [1.0], eps=math.inf)
     with pytest.raises(TypeError, match="numerical_grad must be a real number"):
         numerical_grad(lambda v: v[0], ["a"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"checked function's result.*got str 'x'"):
+        numerical_grad(lambda v: "x", [1.0])  # type: ignore[arg-type, return-value]
 
 
 def test_gradcheck_passes_and_prints_a_table(capsys):
@@ -95,3 +98,81 @@ def test_a_step_too_small_to_resolve_f_is_an_error_not_a_zero():
 def test_gradcheck_with_no_inputs_is_an_error_not_agreement():
     with pytest.raises(ValueError, match="at least one input"):
         gradcheck(lambda v: Value(1.0), [])
+
+
+# -- the verdict, against hand-chosen numbers (the tolerance is atol + rtol·|numeric|) ----------
+
+
+def verdict(analytic: float, numeric: float, atol: float, rtol: float) -> GradcheckResult:
+    return GradcheckResult(["x"], [analytic], [numeric], atol, rtol)
+
+
+def test_the_relative_tolerance_scales_with_the_numeric_slope():
+    # rtol = 1e-3 of |numeric| = 2.0 allows 0.002: an error of 0.0018 agrees, 0.0022 does not
+    assert verdict(2.0018, 2.0, atol=0.0, rtol=1e-3)
+    assert not verdict(2.0022, 2.0, atol=0.0, rtol=1e-3)
+    # of |numeric|, not of |analytic|: rtol = 1 of 0.001 does not allow an error of 0.999
+    assert not verdict(1.0, 0.001, atol=0.0, rtol=1.0)
+    # the absolute part adds to it: 0.001 + 1e-3 · 2.0 = 0.003
+    assert verdict(2.0029, 2.0, atol=1e-3, rtol=1e-3)
+    assert not verdict(2.0031, 2.0, atol=1e-3, rtol=1e-3)
+
+
+def test_an_error_equal_to_the_tolerance_agrees():
+    assert verdict(0.75, 0.75, atol=0.0, rtol=0.0)  # an exact match, with no tolerance at all
+    assert verdict(1.5, 1.0, atol=0.5, rtol=0.0)  # |1.5 − 1.0| = 0.5 exactly
+    assert not verdict(1.5, 1.0, atol=0.25, rtol=0.0)
+
+
+def test_max_error_and_the_table_show_the_difference():
+    result = GradcheckResult(["a", "b"], [1.5, -2.0], [1.0, -2.25], atol=0.3, rtol=0.0)
+    assert result.max_error == 0.5
+    assert not result  # a: 0.5 > 0.3; b: 0.25 ≤ 0.3
+    rows = str(result).splitlines()
+    assert rows[1].split() == ["a", "1.5", "1", "5.00e-01", "NO"]
+    assert rows[2].split() == ["b", "-2", "-2.25", "2.50e-01", "yes"]
+    assert "max error 5.00e-01" in rows[3] and "DISAGREE" in rows[3]
+    assert GradcheckResult(["x"], [1.0], [1.0], 0.0, 0.0).max_error == 0.0
+
+
+def wrong_by(factor: float, offset: float = 0.0) -> Primitive:
+    """f(x) = x, with a local derivative deliberately off: factor + offset instead of 1."""
+    return primitive("wrong_slope", lambda a: a, lambda a, out: (factor + offset,))
+
+
+def test_gradcheck_default_tolerances():
+    # numeric slope 1 (exact for f(x) = x): the defaults allow 1e-5 + 1e-3 · 1 = 0.00101
+    assert gradcheck(lambda v: wrong_by(1.0, 0.0009)(v[0]), [0.5], verbose=False)
+    assert not gradcheck(lambda v: wrong_by(1.0, 0.0011)(v[0]), [0.5], verbose=False)
+    # numeric slope 0 (f(x) = 0·x): only atol = 1e-5 is left
+    assert gradcheck(lambda v: wrong_by(0.0, 0.9e-5)(v[0]) * 0.0, [0.5], verbose=False)
+    flat = primitive("flat_but_sloped", lambda a: 0.0, lambda a, out: (1.1e-5,))
+    assert not gradcheck(lambda v: flat(v[0]), [0.5], verbose=False)
+    assert gradcheck(lambda v: flat(v[0]), [0.5], verbose=False, atol=1.2e-5)
+
+
+def test_the_default_step_is_one_millionth():
+    # the central difference of sin(10⁴x) at 0 with step h is sin(10⁴h)/h: with h = 10⁻⁶,
+    # 10⁴ · sin(0.01)/0.01 = 9999.83…, visibly off the slope 10⁴ (a larger h would be further)
+    expected = math.sin(0.01) / 1e-6
+    assert numerical_grad(lambda v: (v[0] * 1e4).sin(), [0.0]) == [pytest.approx(expected)]
+    result = gradcheck(lambda v: (v[0] * 1e4).sin(), [0.0], verbose=False)
+    assert result.numeric == [pytest.approx(expected)] and result.analytic == [1e4]
+
+
+def test_the_table_header_the_verdict_line_and_the_repr():
+    good = GradcheckResult(["w"], [2.0], [2.0], 1e-5, 1e-3)
+    bad = GradcheckResult(["a", "b"], [1.5, -2.0], [1.0, -2.0], 1e-5, 1e-3)
+    for result, verdict in ((good, "agree"), (bad, "DISAGREE")):
+        lines = str(result).splitlines()
+        assert lines[0].split() == ["input", "analytic", "numeric", "abs", "error", "ok"]
+        assert lines[-1].startswith(f"gradcheck: autograd and finite differences {verdict} (")
+        assert lines[-1].endswith("atol=1e-05, rtol=0.001)")
+    assert repr(good) == "<GradcheckResult: agree, max error 0.00e+00 over 1 inputs>"
+    assert repr(bad) == "<GradcheckResult: DISAGREE, max error 5.00e-01 over 2 inputs>"
+
+
+def test_gradcheck_uses_the_step_it_is_given():
+    # sin(10⁴x) at 0, central difference with step h: sin(10⁴h)/h
+    result = gradcheck(lambda v: (v[0] * 1e4).sin(), [0.0], eps=1e-8, verbose=False)
+    assert result.numeric == [pytest.approx(math.sin(1e-4) / 1e-8)]

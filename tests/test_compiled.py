@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import functools
+import inspect
 import math
 import operator
 import random
+import traceback
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,8 +22,11 @@ from autograd import (
     TraceError,
     Value,
     compile,
+    exp,
     grad,
+    logsumexp,
     numerical_grad,
+    ops,
     primitive,
     sigmoid,
 )
@@ -257,6 +264,51 @@ def test_a_new_argument_structure_traces_again():
     assert fast.source == two and "2 argument structures" in repr(fast)
 
 
+def test_one_structure_is_traced_once_whatever_the_types_of_its_numbers():
+    # ints, numpy numbers, tuples and arrays of the same lengths share the code: fn is called
+    # by the trace alone, every later call is a replay (no second trace, no eager rerun)
+    w = Value(0.5, "w")
+    calls = []
+
+    def f(x, ys):
+        calls.append(x)
+        return w * x + ys[0] * ys[1] * w
+
+    fast = compile(f, [w])
+    for x, ys in [
+        (2.0, [3.0, 4.0]),
+        (2, [3, 4]),
+        (np.float64(2.0), (3.0, 4)),
+        (2.0, np.array([3.0, 4.0])),
+        (2, [3.0, 4]),
+    ]:
+        w.grad = 0.0
+        assert fast(x, ys) == 0.5 * 2.0 + 12.0 * 0.5
+        assert w.grad == 2.0 + 12.0
+    assert len(calls) == 1
+    assert repr(fast).endswith("traced for 1 argument structure>")
+
+
+def test_nested_lists_of_other_lengths_get_code_of_their_own():
+    # [[1], [2, 3]] and [[1, 2], [3]] hold three numbers each: the same numbers read by the
+    # other's code would weigh them wrongly
+    w = Value(0.5, "w")
+
+    def f(rows):
+        return sum((w * x * (j + 1) for row in rows for j, x in enumerate(row)), Value(0.0))
+
+    fast = compile(f, [w])
+    for rows, weighted in [
+        ([[1.0], [2.0, 3.0]], 1.0 + 2.0 + 2 * 3.0),
+        ([[1.0, 2.0], [3.0]], 1.0 + 2 * 2.0 + 3.0),
+        ([[1.0], [2.0]], 1.0 + 2.0),
+        ([[1.0, 2.0], [3.0, 4.0]], 1.0 + 2 * 2.0 + 3.0 + 2 * 4.0),
+    ]:
+        w.grad = 0.0
+        assert fast(rows) == 0.5 * weighted and w.grad == weighted
+    assert repr(fast).endswith("traced for 4 argument structures>")
+
+
 def test_map_equals_calling_once_per_sample():
     net = nn.Network([2, 4, 1], activation="relu", seed=2)
     fast = compile(lambda x, y: nn.mse(net(x), y), net.parameters())
@@ -284,7 +336,9 @@ def test_scale_is_backward_of_scale_times_the_loss():
 
 def test_what_the_loss_may_be():
     w = Value(2.0)
-    assert compile(lambda x: w, [w])(5.0) == 2.0 and w.grad == 1.0
+    itself = compile(lambda x: w, [w])
+    assert itself(5.0) == 2.0 and w.grad == 1.0
+    assert "        gp0 += seed\n" in itself.source  # replayed, not left to the eager engine
     assert compile(lambda x: x * 3.0, [w])(5.0) == 15.0 and w.grad == 1.0
     constant = compile(lambda x: Value(2.0).exp(), [w])
     assert constant(1.0) == math.exp(2.0) and w.grad == 1.0
@@ -304,28 +358,40 @@ def test_arguments_numbers_lists_tuples_arrays_nested():
 
 
 @pytest.mark.parametrize(
-    ("args", "error", "words"),
+    ("bad", "error", "words"),
     [
-        (("a", [1.0]), TypeError, ["argument x", "str"]),
-        ((1.0, [1.0, math.nan]), ValueError, ["ys[1]", "nan"]),
-        ((True, [1.0]), TypeError, ["argument x", "bool"]),
-        ((Value(1.0), [1.0]), TypeError, ["argument x", "Value"]),
-        ((1.0, {"a": 1.0}), TypeError, ["argument ys", "dict"]),
+        ({0: "a"}, TypeError, ["argument x", "str"]),
+        ({1: [1.0, math.nan]}, ValueError, ["ys[1]", "nan"]),
+        ({0: True}, TypeError, ["argument x", "bool"]),
+        ({0: Value(1.0)}, TypeError, ["argument x", "Value"]),
+        ({1: {"a": 1.0}}, TypeError, ["argument ys", "dict"]),
+        ({1: [True, 1]}, TypeError, ["ys[0]", "bool"]),
+        ({1: ["a", 2.0]}, TypeError, ["ys[0]", "str"]),
+        ({0: np.float64(math.nan)}, ValueError, ["argument x", "nan"]),
+        ({0: 10**400}, ValueError, ["argument x", "large"]),
+        ({2: math.inf}, ValueError, ["argument z", "inf"]),
+        ({3: [math.nan]}, ValueError, ["zs[0]", "nan"]),
     ],
 )
-def test_bad_arguments_are_clear_errors(args, error, words):
+def test_bad_arguments_are_clear_errors(bad, error, words):
+    # checked on every call, not only by the trace: the code for this structure is made first;
+    # z and zs are unused, checked all the same, as the eager engine checks them
     w = Value(1.0)
-    fast = compile(lambda x, ys: w * x + ys[0], [w])
+    fast = compile(lambda x, ys, z, zs: w * x + ys[0], [w])
+    good = [1.0, [1.0, 2.0], 0.0, [0.0]]
+    assert fast(*good) == 2.0 and w.grad == 1.0
+    args = [bad.get(k, a) for k, a in enumerate(good)]
     with pytest.raises(error) as info:
         fast(*args)
     assert all(word in str(info.value) for word in words)
-    assert w.grad == 0.0
+    assert w.grad == 1.0
 
 
 def test_bad_params_are_clear_errors():
     w = Value(1.0)
-    with pytest.raises(TypeError, match="list of Values"):
-        compile(lambda x: x, w)
+    for not_a_list in (w, "", b"", "w", 3, None):  # "" would be an empty list of params
+        with pytest.raises(TypeError, match="list of Values"):
+            compile(lambda x: x, not_a_list)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"params\[1\].*float"):
         compile(lambda x: x, [w, 1.0])
     with pytest.raises(ValueError, match=r"params\[1\].*twice"):
@@ -342,13 +408,18 @@ def test_bad_params_are_clear_errors():
 READS = {
     "data": (lambda v: v.data > 0, "v.data"),
     "float": (lambda v: float(v) > 0, "float(v)"),
-    "if": (lambda v: bool(v), "bool(v)"),
-    "compare": (lambda v: v > 0.5, "comparison"),
-    "compare two": (lambda v: v <= v * 2.0, "comparison"),
-    "max": (lambda v: max([v, v * 2.0]) is v, "comparison"),
+    "if": (lambda v: bool(v), "bool(v) (an if, while, and, or, not on a Value)"),
+    "compare >": (lambda v: v > 0.5, "a comparison (v > 0.5)"),
+    "compare <": (lambda v: v < 0.5, "a comparison (v < 0.5)"),
+    "compare >=": (lambda v: v >= 0.5, "a comparison (v >= 0.5)"),
+    "compare <=": (lambda v: v <= 2, "a comparison (v <= 2)"),
+    "compare two": (lambda v: v <= v * 2.0, "a comparison (v <= w)"),
+    "compare two >": (lambda v: v * 2.0 > v, "a comparison (v > w)"),
+    "constant first": (lambda v: Value(0.1) < v, "a comparison (v < w)"),  # reads v second
+    "max": (lambda v: max([v, v * 2.0]) is v, "a comparison (v > w)"),
     "format": (lambda v: f"{v:.3f}" == "0", "format(v, '.3f')"),
     "backward": (lambda v: v.backward(), "backward()"),
-    "grad": (lambda v: grad(v, []), "grad(y, xs)"),
+    "grad": (lambda v: grad(v, []), "grad(y, xs) (floats; create_graph=True gives Values)"),
     "local_grads": (lambda v: v.local_grads, "v.local_grads"),
 }
 
@@ -368,7 +439,10 @@ def test_reading_a_traced_number_is_refused(way):
     with pytest.raises(TraceError) as info:
         fast(1.0)
     message = str(info.value)
-    assert "sample_loss" in message and words in message and "while tracing" in message
+    # the read is named whole, where the message names it
+    assert message.startswith(f"compile(sample_loss): {words} reads the number of a Value")
+    assert "(on 'x')" in message  # the argument it depends on, found first
+    assert "while tracing" in message
     assert w.grad == 0.0
     assert sample_loss(Value(1.0)) is not None  # eager, the same reads work
 
@@ -379,6 +453,13 @@ def test_reading_a_parameter_or_argument_directly_is_refused():
         compile(lambda x: w * x if w.data > 0 else -w * x, [w])(1.0)
     with pytest.raises(TraceError, match=r"'x\[1\]'"):
         compile(lambda x: w * x[0] if x[1] > 0 else w, [w])([1.0, 2.0])
+
+    def set_then_read(x):  # setting .data stamps w anew, as if made inside: still a parameter
+        w.data = 0.3
+        return w * x if w > 0.0 else -w * x
+
+    with pytest.raises(TraceError, match=r"reads the number .*\(on 'w'\)"):
+        compile(set_then_read, [w])(1.0)
 
 
 def test_reading_constants_made_inside_is_allowed():
@@ -421,6 +502,14 @@ def test_values_from_outside_must_be_params():
     made_before = w * 3.0
     with pytest.raises(TraceError, match="before tracing"):
         compile(lambda x: made_before * x, [w])(1.0)
+    squared = w * w  # of parameters alone: a leaf of its graph is not what is refused
+    squared.label = "w²"
+    with pytest.raises(TraceError, match=r"'w²', computed before tracing"):
+        compile(lambda x: squared * x, [w])(1.0)
+    # a number read from a Value made outside: frozen into the code, so refused though the
+    # result does not use the Value
+    with pytest.raises(TraceError, match=r"reads the number .*\(on 'b'\)"):
+        compile(lambda x: w * x * (2.0 if other.data > 0 else 1.0), [w])(1.0)
 
 
 def test_a_rule_that_branches_or_leaves_the_op_table_is_refused_naming_it():
@@ -429,8 +518,13 @@ def test_a_rule_that_branches_or_leaves_the_op_table_is_refused_naming_it():
     w = Value(1.0)
     with pytest.raises(TraceError, match=r"test_branchy.*compares"):
         compile(lambda x: branchy(w * x), [w])(1.0)
-    with pytest.raises(TraceError, match=r"test_mathy.*operators and primitives"):
+    with pytest.raises(TraceError, match=r"test_mathy.*TypeError.*operators and primitives"):
         compile(lambda x: mathy(w * x), [w])(1.0)
+    for derivative in (True, "1.0"):  # numbers are floats and ints, not bools or strings
+        odd = primitive(f"test_odd_{derivative}", abs, lambda a, out, d=derivative: (d,))
+        with pytest.raises(TraceError) as info:
+            compile(lambda x, odd=odd: odd(w * x), [w])(1.0)
+        assert "test_odd" in str(info.value) and type(derivative).__name__ in str(info.value)
 
 
 def test_source_before_the_first_call_says_to_call_it():
@@ -563,6 +657,34 @@ def test_train_compiled_equals_eager(batch_size, shuffle, adam):
     assert weights[1] == weights[0]
 
 
+@pytest.mark.parametrize("batch_size", [None, 3])
+def test_train_compiled_equals_eager_with_class_indices(batch_size):
+    # the class index picks the output the loss reads: code is generated per class; a target
+    # given as probabilities goes through the code for lists, in the same batch
+    xs = [[0.1 * k - 0.5, 0.3 * (k % 3) - 0.3] for k in range(9)]
+    ys: list[object] = [k % 3 for k in range(9)]
+    ys[4] = [0.2, 0.5, 0.3]
+    histories, weights = [], []
+    for compiled in (False, True):
+        net = nn.Network([2, 4, 3], activation="tanh", output_activation="linear", seed=3)
+        histories.append(
+            nn.train(
+                net,
+                xs,
+                ys,
+                epochs=4,
+                lr=0.3,
+                loss=nn.cross_entropy,
+                batch_size=batch_size,
+                progress=False,
+                compile=compiled,
+            )
+        )
+        weights.append([p.data for p in net.parameters()])
+    assert histories[1] == histories[0] and weights[1] == weights[0]
+    assert histories[0][-1] < histories[0][0]
+
+
 def test_unordered_and_zero_d_arguments_are_refused_as_lists_are_elsewhere() -> None:
     net = nn.Network([2, 1], seed=0)
     fast = compile(lambda x: nn.mse(net(x), [0.0]), net.parameters())
@@ -572,3 +694,388 @@ def test_unordered_and_zero_d_arguments_are_refused_as_lists_are_elsewhere() -> 
         fast(np.array(1.0))
     with pytest.raises(TypeError, match=r"map needs one list per argument.*dict"):
         fast.map({0: [0.1, 0.2]})
+
+
+# -- the code it writes, whole: a small loss with every kind of line ----------------------------
+
+EXPECTED_SOURCE = '''\
+def f(samples, P, seed):
+    """f(x, y) for each sample, compiled: the forward pass, one
+    line per operation, then the backward pass from the loss down, dv = seed·∂loss/∂v
+    (seed = 1.0 unless scaled).  P: the parameters; gp = P.grad + seed·∂loss/∂P."""
+    p0 = P[0]._data                           # w
+    p1 = P[1]._data                           # b
+    gp0 = P[0].grad
+    gp1 = P[1].grad
+    losses = []
+    s = 0.0  # sums what could hide an inf or nan
+    for x0, x1, y in samples:
+        # forward
+        v1 = p0 * x0
+        v2 = v1 + p1                          # z
+        v3 = sigmoid(v2)
+        v4 = v3 - y
+        v5 = pow2(v4)
+        v6 = -p0
+        v7 = exp(v6)
+        v8 = v7 / 2.0
+        v9 = v5 + v8
+        v10 = pow_(2.0, p0)
+        v11 = v9 + v10
+        v12 = v3 if v3 > 0.0 else 0.0         # relu
+        v13 = v11 + v12
+        v14 = abs_(v2)
+        v15 = v13 + v14
+        v16 = tanh(x1)
+        v17 = v15 - v16
+        s += v2 + v4 + v6 + v3 + v2 + v17
+        # backward
+        dv2 = seed * (1.0 if v2 > 0.0 else -1.0 if v2 < 0.0 else 0.0)  # ∂/∂z
+        dv3 = seed * (1.0 if v3 > 0.0 else 0.0)
+        t1 = p0 - 1.0
+        s += t1
+        gp0 += seed * (v10 * log(2.0))        # ∂/∂w
+        dv7 = seed * (1.0 / 2.0)
+        dv6 = dv7 * v7
+        gp0 -= dv6                            # ∂/∂w
+        dv4 = seed * (2.0 * v4)
+        dv3 += dv4
+        dv2 += dv3 * (v3 * (1.0 - v3))
+        gp1 += dv2                            # ∂/∂b
+        gp0 += dv2 * x0                       # ∂/∂w
+        losses.append(v17)
+    # inf or nan anywhere above would show in s (+, −, × pass them on): then nothing
+    # is changed and the eager engine runs instead, to say what and where
+    s += gp0 + gp1
+    if s - s != 0.0:
+        return None
+    P[0].grad = gp0
+    P[1].grad = gp1
+    return losses
+'''
+
+
+def test_the_generated_code_of_a_small_loss_worked_by_hand():
+    # each backward line is the chain rule with the op table's rule, checked by hand: sigmoid's
+    # out·(1 − out), relu's and abs's steps, exp's out, 2ʷ's 2ʷ·ln 2, ÷2's 1/2, and (h − y)²'s
+    # 2(h − y); parameters' lines carry their labels, x[1] (not needed) gets no gradient
+    w, b = Value(0.5, "w"), Value(-1.0, "b")
+
+    def f(x, y):
+        z = w * x[0] + b
+        z.label = "z"
+        h = z.sigmoid()
+        return (h - y) ** 2 + (-w).exp() / 2.0 + 2.0**w + h.relu() + abs(z) - x[1].tanh()
+
+    fast = compile(f, params=[w, b])
+    assert fast([1.0, 2.0], 0.25) == f([Value(1.0), Value(2.0)], 0.25).data
+    assert fast.source == EXPECTED_SOURCE
+    assert repr(fast) == "<compiled f: 2 parameters, traced for 1 argument structure>"
+
+
+# -- the eager fallback, names, arguments -----------------------------------------------------
+
+
+def test_when_the_replay_cannot_tell_finite_from_overflow_the_eager_engine_decides():
+    # w·x at x = 10³⁰⁸ is finite, but the replay's check sums the values it computed and
+    # overflows: the step is run again by the eager engine, whose result then stands. Its
+    # gradient is Σ scale·x = 4 × 0.25 × 10³⁰⁸, exactly; unscaled it would overflow.
+    w = Value(1.5, "w")
+    fast = compile(lambda x: w * x, [w])
+    assert fast.map([1e308] * 4, scale=0.25) == [1.5e308] * 4
+    assert w.grad == 1e308
+    w.grad = 0.0
+    assert fast.map([1e308, 1e307]) == [1.5e308, 1.5e307] and w.grad == 1.1e308
+    w.grad = 0.0
+    assert fast(1e308) == 1.5e308 and w.grad == 1e308
+    w.grad = 0.0
+    assert fast(1e308, scale=0.5) == 1.5e308 and w.grad == 0.5e308
+    w.grad = 0.0
+    x = 0.28e308  # 7x overflows the replay's check, the eager sum 6x does not
+    assert fast.map([x, x], scale=2.0) == [1.5 * x, 1.5 * x] and w.grad == 4 * x
+
+
+def test_map_checks_its_columns_and_scale():
+    w = Value(1.5, "w")
+    fast = compile(lambda x, y: w * x + y, [w])
+    with pytest.raises(ValueError, match=r"needs lists of one length, got \[2, 3\]"):
+        fast.map([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"scale must be a finite number, got inf"):
+        fast.map([1.0], [1.0], scale=math.inf)
+    with pytest.raises(ValueError) as info:
+        fast.map([1.0, [1.0, 2.0]], [0.0, 0.0])
+    assert "structure" in str(info.value) and "sample 1" in str(info.value)
+    assert w.grad == 0.0
+    assert fast.map([1.0, 2.0], [0.0, 0.0], scale=2) == [1.5, 3.0] and w.grad == 6.0
+    w.grad = 0.0
+    assert fast.map([1.0, 2.0], [0.0, 0.0]) == [1.5, 3.0] and w.grad == 3.0  # scale 1
+
+
+def test_a_function_without_a_name_compiles_as_f():
+    w = Value(2.0, "w")
+
+    def product(a, b):
+        return a * b
+
+    fast = compile(functools.partial(product, w), [w])
+    assert fast(3.0) == 6.0 and w.grad == 3.0
+    assert fast.source.startswith("def f(samples, P, seed):")
+    assert repr(fast) == "<compiled f: 1 parameter, traced for 1 argument structure>"
+    first = compile(lambda xs: w * xs[0], [w, Value(1.0)])
+    first([1.0]), first([1.0, 2.0])  # lists of two lengths: two structures
+    assert repr(first) == "<compiled <lambda>: 2 parameters, traced for 2 argument structures>"
+    with pytest.raises(TypeError, match="compile needs a function, got int 3"):
+        compile(3, [w])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"compile needs .*got Value"):
+        compile(product, w)  # type: ignore[arg-type]
+
+
+def _values(a):
+    """Nested lists of numbers as the same lists of Values, for the eager engine."""
+    return [_values(x) for x in a] if isinstance(a, list) else Value(a)
+
+
+def test_argument_variables_avoid_the_codes_own_names_and_one_another():
+    # seed and losses are the code's own names: arg_seed, arg_losses; x[1] and the argument x1
+    # would both be x1: the second is x1_; y2[0] is y2_0, not y20 (nor y2[0]'s x0_… twin);
+    # arguments past the named ones are arg5 or, without names at all, arg0, arg1 (→ arg_…)
+    w = Value(0.5, "w")
+
+    def f(seed, losses, x, x1, y2, *rest):
+        return w * seed + losses * x[0][1] - x[1] / x1 + w * y2[1] * rest[0]
+
+    fast = compile(f, [w])
+    args = (2.0, 3.0, [[5.0, 7.0], 11.0], 13.0, [17.0, 19.0], 23.0)
+    loss, grad_w = fast(*args), w.grad
+    w.grad = 0.0
+    expected = f(*[_values(a) for a in args])
+    expected.backward()
+    assert (loss, grad_w) == (expected.data, w.grad)
+    assert "f(seed, losses, x, x1, y2) for each sample" in fast.source
+    variables = "arg_seed, arg_losses, x0_0, x0_1, x1, x1_, y2_0, y2_1, arg_arg5"
+    assert f"    for {variables} in samples:" in fast.source
+
+    unnamed = compile(lambda *xs: w * xs[0] * xs[1][0], [w])
+    assert unnamed(2.0, [3.0]) == 3.0
+    assert "<lambda>(…) for each sample" in unnamed.source
+    assert "    for arg_arg0, arg_arg1_0 in samples:" in unnamed.source
+
+
+def test_a_function_of_the_parameters_alone_compiles():
+    w = Value(0.5, "w")
+    fast = compile(lambda: w * w, [w])
+    assert fast() == 0.25 and w.grad == 1.0
+    assert fast() == 0.25 and w.grad == 2.0
+    assert "    for _ in samples:" in fast.source
+
+
+def test_a_function_and_a_primitive_of_one_name_get_two_names_in_the_code():
+    halve = primitive("halve_t", lambda a: a / 2.0, lambda a, out: (0.5,))
+    w = Value(0.5, "w")
+
+    def halve_t(x):
+        return halve(w * x)
+
+    fast = compile(halve_t, [w])
+    assert fast(3.0) == 0.75 and w.grad == 1.5
+    assert fast.source.startswith("def halve_t(samples, P, seed):")
+    assert "v2 = halve_t2(v1)" in fast.source
+
+
+def test_max_nodes_is_a_positive_int_and_one_is_allowed():
+    w = Value(2.0, "w")
+    assert compile(lambda x: w * x, [w], max_nodes=1) is not None
+    for bad in (True, 0, 1.5):
+        with pytest.raises((TypeError, ValueError), match="max_nodes"):
+            compile(lambda x: w * x, [w], max_nodes=bad)  # type: ignore[arg-type]
+
+
+def test_eager_fallback_names_a_result_that_is_not_a_value():
+    w = Value(1.5, "w")
+    calls = []
+
+    def sometimes(x):
+        calls.append(x)
+        return w * x if len(calls) == 1 else 3.0  # a Value when traced, a float afterwards
+
+    fast = compile(sometimes, [w])
+    with pytest.raises(TypeError, match=r"sometimes returned float 3\.0, not a Value"):
+        fast(1e308)  # the replay overflows its check, so the eager engine calls it again
+
+
+def test_the_generated_code_of_a_loss_with_every_kind_of_operation():
+    # precedence (a − (b − c), a / b / c, −(x²)), powers 3, 0.5, −1 and 2⁻ʷ, log, sqrt, sin,
+    # cos, logsumexp, a user primitive, negative constants; every backward line is the op
+    # table's rule (checked by hand), and the numbers are the eager engine's
+    cube = primitive("cube_it", lambda a: a * a * a, lambda a, out: (3.0 * a * a,), "a³")
+    w, b = Value(0.5, "w"), Value(-1.0, "b")
+
+    def g(x, y):
+        a = w * x[0] - (b - x[1])
+        c = a / b / 2.0
+        d = (a * a).log() + x[1].sqrt() + a.sin() * a.cos()
+        e = a**3 + (x[0] ** 0.5) + w**-1 - (-(a**2))
+        f = logsumexp(3)(a, c, y) + cube(w) + (a - 1e-3) * -2.5 + 2.0**-w
+        return d + e + f + abs(a).relu()
+
+    fast = compile(g, params=[w, b])
+    loss = fast([2.0, 3.0], 0.25)
+    grads = (w.grad, b.grad)
+    w.grad = b.grad = 0.0
+    eager = g([Value(2.0), Value(3.0)], 0.25)
+    eager.backward()
+    assert (loss, grads) == (eager.data, (w.grad, b.grad))
+    golden = Path(__file__).resolve().parent / "golden" / "compiled-source.txt"
+    assert fast.source == golden.read_text(encoding="utf-8")
+
+
+def test_the_code_of_rules_written_by_a_user_with_every_operator():
+    # a user's rules run once on code-writing stand-ins: 1/(1 + |a|)² (reflected +, **, /),
+    # 2ᵃ·ln 2 (reflected **, a constant folded), and a rule with −a, a − b, a + b, a·b, a/b
+    softsign = primitive(
+        "softsign_t",
+        lambda a: a / (1.0 + abs(a)),
+        lambda a, out: (1.0 / (1.0 + ops.abs_(a)) ** 2,),
+    )
+    two_to = primitive("two_to_t", lambda a: 2.0**a, lambda a, out: (2.0**a * ops.log(2.0),))
+    mix = primitive(
+        "mix_t",
+        lambda a, b: a * b - a / b,
+        lambda a, b, out: (b - 1.0 / b, a + a / (b * b) + (-a) * 0.0 - 1.0 * b + b),
+    )
+    w = Value(0.5, "w")
+
+    def h(x):
+        return softsign(w * x) + two_to(w) + mix(w, w + x)
+
+    fast = compile(h, [w])
+    loss, grad_w = fast(2.0), w.grad
+    w.grad = 0.0
+    eager = h(Value(2.0))
+    eager.backward()
+    assert (loss, grad_w) == (eager.data, w.grad)
+    golden = Path(__file__).resolve().parent / "golden" / "compiled-user-rules.txt"
+    assert fast.source == golden.read_text(encoding="utf-8")
+
+
+def _sq_exp_rule(a, out):
+    t = exp(a)  # one Expr used twice: one temporary in the code
+    return (2.0 * a * t + a * a * t,)
+
+
+def test_the_code_names_its_functions_and_shares_what_a_rule_reuses():
+    # names made into identifiers (my-op → my_op, then my_op2 for the real my_op), a keyword
+    # and a name the code uses itself given an f_, exponents as pow2_5 and pow_m0_5; a rule's
+    # subexpression used twice becomes one temporary t; parentheses only where Python needs
+    # them; step and sign written inline
+    dash = primitive("my-op", lambda a: a * 3.0, lambda a, out: (3,))
+    under = primitive("my_op", lambda a: a + 1.0, lambda a, out: (1.0,))
+    kw = primitive("lambda", lambda a: a * a, lambda a, out: (2.0 * a,))
+    res = primitive("v1", lambda a: a - 1.0, lambda a, out: (1.0,))
+    sq = primitive("sq_exp", lambda a: a * a * math.exp(a), _sq_exp_rule)
+    prec = primitive(
+        "prec_t",
+        lambda a, b: a * b,
+        lambda a, b, out: (b - (a - b) - -a, (a**2) ** b / (a / b) + 2.0**-b - a ** (b**2)),
+    )
+    w = Value(0.5, "w")
+
+    def k(x):
+        a = dash(w) + under(w) + kw(w) + res(w) + sq(w) + prec(w, w * x)
+        b = w**2.5 + w**-0.5 + (-w) ** 2 + (w - x) - (x - w) + w / (x * w)
+        return a + b + ops.step(w) + ops.sign(w) + (w**3) ** 2
+
+    fast = compile(k, [w])
+    loss, grad_w = fast(2.0), w.grad
+    w.grad = 0.0
+    eager = k(Value(2.0))
+    eager.backward()
+    assert (loss, grad_w) == (eager.data, w.grad)
+    golden = Path(__file__).resolve().parent / "golden" / "compiled-names-and-temporaries.txt"
+    assert fast.source == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("exponent", "name"),
+    [(2.5, "pow2_5"), (-0.5, "pow_m0_5"), (1e6, "pow1e06"), (1e-6, "pow1e_m06")],
+)
+def test_a_power_is_called_by_a_name_made_of_its_exponent(exponent, name):
+    w = Value(1.0, "w")  # 1ᶜ = 1 and its derivative c·1ᶜ⁻¹ = c, exactly
+    fast = compile(lambda x: w**exponent * x, [w])
+    assert fast(2.0) == 2.0 and w.grad == exponent * 2.0
+    assert f"v1 = {name}(p0)" in fast.source
+
+
+def test_a_user_forward_returning_a_numpy_number_gives_python_floats():
+    np_tanh = primitive("test_np_tanh", lambda a: np.tanh(a), lambda a, out: (1.0 - out * out,))
+    w = Value(0.5, "w")
+    fast = compile(lambda x: np_tanh(w * x), [w])
+    loss = fast(2.0)
+    assert type(loss) is float and type(w.grad) is float  # as eager: checked, made floats
+    assert loss == float(np.tanh(1.0)) and w.grad == 2.0 * (1.0 - loss * loss)
+
+
+def test_a_traceback_through_the_generated_code_shows_its_lines():
+    # the code is registered with linecache: tracebacks quote it, inspect reads it back whole
+    def forward(a: float) -> float:
+        if a == 4.0:
+            raise RuntimeError("not four")  # no error a replay hands to the eager engine
+        return a
+
+    refusing = primitive("test_refusing", forward, lambda a, out: (1.0,))
+    w = Value(2.0)
+    fast = compile(lambda x: refusing(w * x), [w])
+    fast(1.0)
+    with pytest.raises(RuntimeError, match="not four") as info:
+        fast(2.0)
+    text = "".join(traceback.format_exception(info.type, info.value, info.tb))
+    assert "v2 = test_refusing(v1)" in text
+    frames = [frame for frame, _ in traceback.walk_tb(info.tb)]
+    code = next(f.f_code for f in frames if f.f_code.co_filename.startswith("<compiled"))
+    assert inspect.getsource(code) == fast.source
+
+
+def test_forward_lines_of_negative_constants_and_written_out_forwards():
+    # a negative number is parenthesized after an operator only; a forward written out in
+    # place of a call (relu's) says which primitive it is, after the Value's label
+    w = Value(0.5, "w")
+
+    def f(x):
+        r = (w * x).relu()
+        r.label = "r"
+        return r + -Value(-2.0) + Value(-2.0) * x
+
+    fast = compile(f, [w])
+    assert fast(3.0) == 1.5 + 2.0 - 6.0 and w.grad == 3.0
+    lines = [line.strip() for line in fast.source.splitlines()]
+    assert "v3 = -(-2.0)" in lines and "v5 = -2.0 * x" in lines
+    assert any(line.startswith("v2 = v1 if v1 > 0.0 else 0.0 ") for line in lines)
+    assert "# r (relu)" in fast.source
+
+
+def test_a_rules_parentheses_keep_its_grouping():
+    # ∂(ab)/∂a = b and ∂(ab)/∂b = a the long way: a sum left of ×, minus a sum, minus a minus;
+    # wrong parentheses would give other numbers than b and a
+    prod = primitive(
+        "prod_t",
+        lambda a, b: a * b,
+        lambda a, b, out: ((a + b) * (a - b) + -(a + b) * (a - b) + b, operator.neg(-a)),
+    )
+    w, v = Value(0.5, "w"), Value(-1.5, "v")
+    fast = compile(lambda x: prod(w, v) * x, [w, v])
+    assert fast(2.0) == -1.5 and (w.grad, v.grad) == (2.0 * -1.5, 2.0 * 0.5)
+    assert "(p0 + p1) * (p0 - p1) + (-(p0 + p1)) * (p0 - p1) + p1" in fast.source
+    assert "gp1 += dv1 * -(-p0)" in fast.source
+
+
+def test_a_read_after_a_create_graph_gradient_is_still_refused():
+    # grad(create_graph=True) watches reads of its own while it runs the rules; afterwards
+    # the trace's watch is back, so a read of the traced gradient is refused as any other
+    w = Value(0.3, "w")
+
+    def f(x):
+        (g,) = grad((w * x) ** 2, [w], create_graph=True)
+        return g if g.data > 0 else g * 2.0
+
+    with pytest.raises(TraceError, match=r"^compile\(f\): v\.data reads the number"):
+        compile(f, [w])(1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -148,3 +149,163 @@ def test_bad_calls() -> None:
     x.data = 5.0
     with pytest.raises(StaleGraphError):
         explain(y, x)
+
+
+def small_graph() -> tuple[Value, Value, Value]:
+    """L = (w·x)² + w at w = 2, x = 3: ∂L/∂w = 2(w·x)·x + 1 = 37 along two paths, ∂L/∂x = 24."""
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    z = w * x
+    z.label = "z₁⁽²⁾"
+    y = z * z
+    y.label = "y"
+    loss = y + w
+    loss.label = "L"
+    return loss, w, x
+
+
+def test_the_whole_explanation_of_a_small_graph_worked_by_hand() -> None:
+    # the direct path w → L has the factor 1; the other 1 · 2z · x = 1 × 12 × 3 = 36
+    loss, w, x = small_graph()
+    assert str(explain(loss, w)) == "\n".join(
+        [
+            "the chain rule along each of the 2 paths from w to L, multiplied, then summed:",
+            "  ∂L/∂w = ∂L/∂w",
+            "          = 1 = 1",
+            "        + ∂L/∂y · ∂y/∂z₁⁽²⁾ · ∂z₁⁽²⁾/∂w",
+            "          = 1 × 12 × 3 = 36",
+            "        = 37",
+            "factored as backpropagation computes it, each derivative of L once, from the Values"
+            " after it:",
+            "  (δᵢ⁽ˡ⁾ = ∂L/∂zᵢ⁽ˡ⁾)",
+            "  ∂L/∂y = 1",
+            "  δ₁⁽²⁾ = ∂L/∂y · ∂y/∂z₁⁽²⁾",
+            "          = 1 × 12 = 12",
+            "  ∂L/∂w = δ₁⁽²⁾ · ∂z₁⁽²⁾/∂w + ∂L/∂w",
+            "          = 12 × 3 + 1 = 37",
+        ]
+    )
+    assert repr(explain(loss, w)) == "<Explanation of ∂L/∂w = 37: 2 paths>"
+    assert repr(explain(loss, x)) == "<Explanation of ∂L/∂x = 24: 1 path>"
+
+
+def test_the_whole_latex_of_a_small_graph() -> None:
+    loss, w, _ = small_graph()
+    d = "\\partial"
+    assert explain(loss, w)._repr_latex_() == "\n".join(
+        [
+            "$$\\begin{aligned}",
+            "&\\text{the chain rule along }\\text{each of the 2 paths}\\text{ from }w\\text{ to }L"
+            "\\text{, multiplied, then summed:} \\\\",
+            f"\\frac{{{d} L}}{{{d} w}} &= \\frac{{{d} L}}{{{d} w}} = 1 = 1 \\\\",
+            f" &+ \\frac{{{d} L}}{{{d} y}} \\cdot \\frac{{{d} y}}{{{d} z_{{1}}^{{(2)}}}} \\cdot "
+            f"\\frac{{{d} z_{{1}}^{{(2)}}}}{{{d} w}} = 1 \\times 12 \\times 3 = 36 \\\\",
+            " &= 37 \\\\",
+            "&\\text{factored as backpropagation computes it, each derivative of }L\\text{ once, "
+            "from the Values after it:} \\\\",
+            f"&\\text{{where }} \\delta_i^{{(l)}} = \\frac{{{d} L}}{{{d} z_i^{{(l)}}}} \\\\",
+            f"\\frac{{{d} L}}{{{d} y}} &= 1 \\\\",
+            f"\\delta_{{1}}^{{(2)}} &= \\frac{{{d} L}}{{{d} y}} \\cdot "
+            f"\\frac{{{d} y}}{{{d} z_{{1}}^{{(2)}}}} = 1 \\times 12 = 12 \\\\",
+            f"\\frac{{{d} L}}{{{d} w}} &= \\delta_{{1}}^{{(2)}} \\cdot "
+            f"\\frac{{{d} z_{{1}}^{{(2)}}}}{{{d} w}} + \\frac{{{d} L}}{{{d} w}} = 12 \\times 3 + 1"
+            " = 37",
+            "\\end{aligned}$$",
+        ]
+    )
+
+
+def test_unlabelled_values_are_named_as_root_and_w() -> None:
+    u = Value(1.0)
+    assert str(explain(u * 3.0, u)) == "\n".join(
+        [
+            "the chain rule along the one path from the Value to the Value, multiplied, then"
+            " summed:",
+            "  ∂root/∂w = ∂root/∂w",
+            "             = 3 = 3",
+            "           = 3",
+            "factored as backpropagation computes it, each derivative of the Value once, from the"
+            " Values after it:",
+            "  ∂root/∂w = 3",
+        ]
+    )
+
+
+def test_path_graph_names_what_is_not_a_value() -> None:
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError, match=r"the root must be a Value, got float 2\.0"):
+        path_graph(2.0, x)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="w must be a Value of the graph, got int 3"):
+        path_graph(x * 2, 3)  # type: ignore[arg-type]
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def test_an_unlabelled_root_and_terms_in_the_order_of_the_graph() -> None:
+    # root = z·h + z with z = 2w, h = w − 5 at w = 3 (z = 6, h = −2): ∂root/∂z = h + 1 = −1,
+    # ∂root/∂h = z = 6, so ∂root/∂w = (−1)·2 + 6·1 = 4. The unlabelled root is "root" in
+    # formulas and "the Value" in words; z (computed first) comes before h though 6 > −2.
+    w = Value(3.0, "w")
+    z = w * 2.0
+    z.label = "z₁⁽²⁾"
+    h = w - 5.0
+    h.label = "h"
+    root = z * h + z
+    e = explain(root, w)
+    assert e.total == 4.0 and repr(e) == "<Explanation of ∂root/∂w = 4: 2 paths>"
+    assert str(e) + "\n" == (GOLDEN / "explain-unlabelled-root.txt").read_text(encoding="utf-8")
+    tex = (GOLDEN / "explain-unlabelled-root.tex").read_text(encoding="utf-8")
+    assert e._repr_latex_() + "\n" == tex
+
+
+def test_explaining_a_value_by_itself_is_one_empty_path() -> None:
+    x = Value(2.0, "x")
+    e = explain(x, x)
+    assert (e.count, e.total, e.lines) == (1, 1.0, [])
+    (path,) = e.paths
+    assert (path.values, path.factors, path.product) == ((x,), (), 1.0)
+    assert str(e).splitlines()[1:4] == ["  ∂x/∂x = 1", "          = 1 = 1", "        = 1"]
+    u = Value(2.0)  # unlabelled: "root" on both sides, though it is also the w
+    e = explain(u, u)
+    assert repr(e) == "<Explanation of ∂root/∂root = 1: 1 path>"
+    assert str(e).splitlines()[1:3] == ["  ∂root/∂root = 1", "                = 1 = 1"]
+    root = "\\mathrm{root}"
+    assert e._repr_latex_().splitlines()[2] == (
+        f"\\frac{{\\partial {root}}}{{\\partial {root}}} &= 1 = 1 = 1 \\\\"
+    )
+
+
+def test_a_term_straight_to_an_unlabelled_root_is_named_root() -> None:
+    # root = a·b + b with b = 3a, at a = 2: ∂root/∂b = a + 1 = 3, and a reaches the root
+    # directly too (through the unlabelled a·b): ∂root/∂a = 3 × 3 + b = 15 = 6a + 3
+    a = Value(2.0, "a")
+    b = a * 3.0
+    b.label = "b"
+    e = explain(a * b + b, a)
+    assert str(e).splitlines()[-2:] == [
+        "  ∂root/∂a = ∂root/∂b · ∂b/∂a + ∂root/∂a",
+        "             = 3 × 3 + 6 = 15",
+    ]
+    d, root = "\\partial", "\\mathrm{root}"
+    assert e._repr_latex_().splitlines()[-2] == (
+        f"\\frac{{{d} {root}}}{{{d} a}} &= \\frac{{{d} {root}}}{{{d} b}} \\cdot "
+        f"\\frac{{{d} b}}{{{d} a}} + \\frac{{{d} {root}}}{{{d} a}} = 3 \\times 3 + 6 = 15"
+    )
+
+
+def test_the_limit_on_written_paths_is_the_one_given() -> None:
+    w = Value(3.0, "w")
+    z = w * 2.0
+    z.label = "z"
+    h = w - 5.0
+    h.label = "h"
+    e = explain(z * h + z, w, max_paths=1)
+    assert e.paths == [] and "too many to write out (more than 1)" in str(e)
+
+
+def test_delta_names_and_latex_of_short_and_symbolic_labels() -> None:
+    from autograd.explain import _delta
+
+    assert (_delta("z₁"), _delta("z"), _delta("zeta")) == ("δ₁", None, None)
+    assert latex("ab") == "\\mathrm{ab}" and latex("a") == "a"
+    assert latex("x+y") == "\\mathrm{x\\text{+}y}"

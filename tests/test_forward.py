@@ -123,3 +123,47 @@ def test_dual_has_the_operators_and_methods_of_value() -> None:
     for name in sorted(value_math):
         out = getattr(d, name)()
         assert isinstance(out, Dual) and out.value == getattr(Value(0.5), name)().data
+
+
+def test_dual_numbers_check_their_parts_and_start_with_no_tangent() -> None:
+    assert Dual(2.0).tangent == 0.0 and Dual(2.0, 1.5).tangent == 1.5
+    with pytest.raises(TypeError, match="Dual value must be a real number"):
+        Dual("2")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="Dual tangent must be a finite number, got nan"):
+        Dual(2.0, math.nan)
+
+
+def test_dual_operators_keep_the_order_of_their_operands() -> None:
+    x = Dual(3.0, 1.0)
+    for result, value, tangent in [
+        (x - 1.0, 2.0, 1.0),
+        (1.0 - x, -2.0, -1.0),
+        (x / 2.0, 1.5, 0.5),
+        (6.0 / x, 2.0, -6.0 / 9.0),
+        (2.0**x, 8.0, 8.0 * math.log(2.0)),
+        (x**2, 9.0, 6.0),
+        (x * 2.0, 6.0, 2.0),
+        (2.0 * x, 6.0, 2.0),
+        (x + 1.0, 4.0, 1.0),
+        (1.0 + x, 4.0, 1.0),
+    ]:
+        assert (result.value, result.tangent) == pytest.approx((value, tangent), rel=1e-15)
+
+
+def test_jvp_names_a_bad_input_and_a_bad_result() -> None:
+    with pytest.raises(TypeError, match=r"jvp input xs\[1\] must be a real number"):
+        jvp(lambda v: v[0] + v[1], [1.0, "2"], [1.0, 0.0])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="f's result must be a finite number, got nan"):
+        jvp(lambda v: math.nan, [1.0], [1.0])  # type: ignore[arg-type,return-value]
+    assert jvp(lambda v: 2.5, [1.0], [1.0]) == (2.5, 0.0)  # type: ignore[arg-type,return-value]
+
+
+def test_a_primitive_given_a_value_and_a_dual_pushes_the_tangent_either_way_round() -> None:
+    # forward mode outranks Values: the Value is a constant, whichever argument comes first
+    from autograd import ops
+
+    w, d = Value(2.0, "w"), Dual(3.0, 1.0)
+    for result in (ops.mul(w, d), ops.mul(d, w), ops.add(w, d)):
+        assert isinstance(result, Dual)
+    assert (ops.mul(w, d).value, ops.mul(w, d).tangent) == (6.0, 2.0)
+    assert (ops.add(w, d).value, ops.add(w, d).tangent) == (5.0, 1.0)

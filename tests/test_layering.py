@@ -90,3 +90,22 @@ def test_nn_uses_only_public_names_of_autograd() -> None:
             if target.startswith("autograd"):
                 private = [n for n in [*target.split("."), *names] if n.startswith("_")]
                 assert not private, f"{module} imports {private} from {target}"
+
+
+def test_every_public_name_is_there_and_star_imports_give_exactly_them():
+    # __all__ is the public API: `from autograd import *` must give each name it lists, itself
+    import importlib
+
+    files = [p for pkg in PACKAGES for p in (ROOT / pkg).glob("*.py") if p.stem != "__main__"]
+    for path in files:
+        name = module_name(path)
+        module = importlib.import_module(name)
+        if "__all__" not in vars(module):
+            continue  # a module that declares no public API of its own
+        public = module.__all__
+        assert isinstance(public, list) and len(set(public)) == len(public), name
+        space: dict[str, object] = {}
+        exec(f"from {name} import *", space)
+        space.pop("__builtins__")
+        assert sorted(space) == sorted(public), name
+        assert all(space[k] is getattr(module, k) for k in public), name

@@ -294,3 +294,11 @@ def test_overflow_names_the_number(
         nn.backprop(net, x, y, loss=loss)
     with pytest.raises(OverflowError):  # the autograd path, on the same input
         nn.autograd_grad_matrices(net, x, y, loss=loss)
+
+
+def test_a_delta_that_overflows_is_named() -> None:
+    # logits ±10³⁰⁸·h with h = 0.001 give a finite cross-entropy for class 1 (2·10³⁰⁵), and
+    # δ⁽³⁾ = softmax − one-hot = (1, −1), but δ₁⁽²⁾ = 10³⁰⁸·1 + (−10³⁰⁸)·(−1) overflows
+    net = nn.Network.from_weights([[[0.001]], [[1e308], [-1e308]]], activation="linear")
+    with pytest.raises(OverflowError, match=r"^backprop: δ₁⁽²⁾ is inf, not a finite number"):
+        nn.backprop(net, [1.0], 1, loss="cross_entropy")

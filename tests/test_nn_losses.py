@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, grad, gradcheck, numerical_grad
+from autograd import Value, grad, gradcheck, numerical_grad, reverse_topological
 
 finite = st.floats(-100.0, 100.0, allow_nan=False)
 
@@ -134,6 +135,13 @@ def cross_entropy_closed_form(zs: list[float], k: int) -> float:
         return float(-(es[k] / sum(es)).ln())
 
 
+def bce_slope_closed_form(z: float, y: float) -> float:
+    """σ(z) − y to 60 digits."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return float(1 / (1 + (-Decimal(z)).exp()) - Decimal(y))
+
+
 wide = st.floats(-1000.0, 1000.0, allow_nan=False)
 probability = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -147,7 +155,11 @@ def test_bce_from_logits_matches_the_closed_form(pairs: list[tuple[float, float]
     want = sum(bce_closed_form(z, y) for z, y in pairs)
     assert loss.data == pytest.approx(want, rel=1e-12, abs=1e-12)
     assert loss.label == "BCE"
-    assert grad(loss, zs) == pytest.approx([sigmoid(z) - y for z, y in pairs], rel=1e-12, abs=1e-15)
+    # ∂/∂z = σ(z) − y, computed by the rule as e^(z − out) − y: out = ln(1 + eᶻ) is rounded
+    # to the float grid around z, so the slope carries up to about one ulp of z, absolutely
+    for g, (z, y) in zip(grad(loss, zs), pairs):
+        exact = bce_slope_closed_form(z, y)
+        assert abs(g - exact) <= 1e-12 * abs(exact) + 4 * math.ulp(max(1.0, abs(z)))
     mean = nn.binary_cross_entropy(zs, ys, logits=True, reduction="mean")
     assert mean.data == pytest.approx(want / len(pairs), rel=1e-12, abs=1e-12)
 
@@ -284,21 +296,64 @@ def test_cross_entropies_are_differentiable_twice() -> None:
 @pytest.mark.parametrize(
     ("target", "error", "words"),
     [
-        (2, ValueError, ["index 2", "out of range", "2 classes", "0 … 1"]),
+        (2, ValueError, ["cross_entropy target is the class index 2", "2 classes", "0 … 1"]),
         (-1, ValueError, ["index -1", "out of range"]),
         (True, TypeError, ["class index", "bool"]),
         (1.0, TypeError, ["class index", "float 1.0"]),
-        ([1.0, 0.0, 0.0], ValueError, ["2 entries", "got 3"]),
-        ([0.5, 0.6], ValueError, ["sum to 1", "1.1"]),
+        (
+            [1.0, 0.0, 0.0],
+            ValueError,
+            ["cross_entropy target (one probability per logit) must have 2 entries", "got 3"],
+        ),
+        ([0.5, 0.6], ValueError, ["sum to 1, got [0.5, 0.6]", "1.1"]),
         ([1.5, -0.5], ValueError, ["target[0]", "[0, 1]", "1.5"]),
-        ({0: 1.0}, TypeError, ["dict"]),
+        ({0: 1.0}, TypeError, ["an int from 0 to 1", "2 class probabilities", "dict"]),
     ],
 )
 def test_cross_entropy_bad_target(target: Any, error: type[Exception], words: list[str]) -> None:
-    with pytest.raises(error) as info:
-        nn.cross_entropy([Value(0.1), Value(0.2)], target)
-    for w in words:
-        assert w in str(info.value)
+    from nn.losses import class_target
+
+    # the same refusal from the loss and from class_target (which the δ formulas call)
+    for call in (
+        lambda: nn.cross_entropy([Value(0.1), Value(0.2)], target),
+        lambda: class_target(target, 2),
+    ):
+        with pytest.raises(error) as info:
+            call()
+        for w in words:
+            assert w in str(info.value)
+
+
+def test_soft_labels_may_miss_a_sum_of_1_by_up_to_n_billionths() -> None:
+    from nn.losses import class_target
+
+    n = 27895  # the first n for which 1e-9·n is a multiple of 2⁻⁵³: a sum can be that far off
+    off = 1e-9 * n
+    edge = [0.0] * (n - 1) + [1.0 - off]
+    assert abs(sum(edge) - 1.0) == off
+    assert class_target(edge, n) == edge  # at the tolerance: accepted
+    with pytest.raises(ValueError, match="must sum to 1"):
+        class_target([0.0] * (n - 1) + [1.0 - off - 2**-53], n)  # past it by one ulp
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: nn.log_softmax(3.0), "log_softmax"),
+        (lambda: nn.cross_entropy(3.0, 0), "cross_entropy"),
+    ],
+)
+def test_log_softmax_and_cross_entropy_name_themselves(call: Any, name: str) -> None:
+    with pytest.raises(TypeError, match=f"^{name} prediction must be a list"):
+        call()
+
+
+def test_a_one_hot_target_builds_the_graph_of_its_class_index() -> None:
+    zs = [Value(0.3), Value(-0.4), Value(1.1)]
+    by_index = nn.cross_entropy(zs, 1)
+    one_hot = nn.cross_entropy(zs, [0.0, 1.0, 0.0])  # no ×1 node, no 0 · (…) terms
+    assert len(reverse_topological(one_hot)) == len(reverse_topological(by_index))
+    assert one_hot.data == by_index.data and one_hot.label == "cross-entropy"
 
 
 def test_cross_entropy_accepts_numpy_indices() -> None:
@@ -323,3 +378,17 @@ def test_losses_read_no_data(monkeypatch: pytest.MonkeyPatch) -> None:
     nn.binary_cross_entropy(zs, [1.0, 0.0, 0.5], logits=True)
     nn.binary_cross_entropy([z.sigmoid() for z in zs], [1.0, 0.0, 0.5])
     nn.mse(zs, [1.0, 0.0, 0.5], "mean")
+
+
+@pytest.mark.parametrize(("loss", "name"), [(nn.mse, "mse"), (nn.binary_cross_entropy, "bce")])
+def test_losses_name_themselves_and_label_the_targets_they_make(loss: Any, name: str) -> None:
+    full = {"mse": "mse", "bce": "binary_cross_entropy"}[name]
+    with pytest.raises(TypeError, match=f"^{full} prediction must be a list"):
+        loss(3.0, [1.0])
+    with pytest.raises(ValueError, match=rf"^{full} target \(one per prediction\) must have 1 "):
+        loss([Value(0.5)], [1.0, 0.0])
+    out = loss([Value(0.5), Value(0.25)], [1.0, 0.0])
+    made = sorted(v.label for v in reverse_topological(out) if v.op == "" and v.label)
+    assert made == ["y₁", "y₂"]
+    target = Value(1.0, "t")  # a Value given as a target is used as it is
+    assert target in reverse_topological(loss([Value(0.5)], [target]))

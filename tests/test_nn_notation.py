@@ -39,3 +39,7 @@ def test_neuron_and_bias_labels() -> None:
 def test_digits() -> None:
     assert subscript(1234567890) == "₁₂₃₄₅₆₇₈₉₀"
     assert superscript(1234567890) == "¹²³⁴⁵⁶⁷⁸⁹⁰"
+
+
+def test_negative_indices_keep_their_sign() -> None:
+    assert subscript(-12) == "₋₁₂" and superscript(-3) == "⁻³"

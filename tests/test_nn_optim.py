@@ -20,6 +20,10 @@ def test_sgd_step_is_w_minus_lr_grad() -> None:
     assert (a.data, b.data) == pytest.approx((0.95, -1.6), abs=1e-15)
     opt.zero_grad()
     assert (a.grad, b.grad) == (0.0, 0.0)
+    z = Value(-0.0)  # exactly w − η·g, to the sign of a zero: −0 − 0.1·(−0) is +0
+    z.grad = -0.0
+    nn.SGD([z], lr=0.1).step()
+    assert math.copysign(1.0, z.data) == 1.0
 
 
 def test_sgd_momentum_by_hand() -> None:
@@ -70,6 +74,7 @@ def test_optimizers_minimise_a_quadratic(make: Any) -> None:
         (lambda: nn.SGD([V], lr=math.nan), ValueError, "finite"),
         (lambda: nn.SGD([V], lr="0.1"), TypeError, "real number.*got str"),
         (lambda: nn.SGD([V], lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+        (lambda: nn.SGD([V], momentum="0.9"), TypeError, "^momentum must be a real number"),
         (lambda: nn.Adam([V], betas=(0.9,)), TypeError, "betas must be a pair"),
         (lambda: nn.Adam([V], betas=(0.9, 1.5)), ValueError, r"betas\[1\] must be in"),
         (lambda: nn.Adam([V], eps=-1.0), ValueError, "eps must be positive"),
@@ -149,7 +154,7 @@ def test_adam_step_that_overflows_changes_nothing() -> None:
 
 
 @pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, 0.1, momentum=0.9), lambda ps: nn.Adam(ps)])
-def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make) -> None:  # type: ignore[no-untyped-def]
+def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make, python_sigint: None) -> None:  # type: ignore[no-untyped-def]
     import os
     import signal
 
@@ -180,3 +185,46 @@ def test_a_step_interrupted_by_ctrl_c_is_all_or_nothing(make) -> None:  # type: 
     assert calls >= 3  # the interrupt landed after some parameters had been set
     assert [p.data for p in params] == [float(k) for k in range(6)]
     assert {k: v for k, v in vars(opt).items() if k not in ("params", "_check_finite")} == state
+
+
+def test_sgd_default_learning_rate_is_a_tenth() -> None:
+    w = Value(1.0)
+    w.grad = 2.0
+    nn.SGD([w]).step()
+    assert w.data == 1.0 - 0.1 * 2.0
+
+
+def test_adam_accepts_beta1_zero_no_momentum() -> None:
+    # β₁ = 0 is allowed (m = g each step): the first two steps each move w by lr·g/(|g| + ε)
+    w = Value(1.0)
+    opt = nn.Adam([w], lr=0.1, betas=(0.0, 0.999), eps=1e-8)
+    w.grad = 2.0
+    opt.step()
+    assert w.data == pytest.approx(1.0 - 0.1 * 2.0 / (2.0 + 1e-8), rel=1e-12)
+    w.grad = -0.5  # m = g now; v = β₂·4 + (1 − β₂)·0.25, corrected by 1 − β₂²
+    opt.step()
+    v_hat = (0.999 * 0.001 * 4.0 + 0.001 * 0.25) / (1 - 0.999**2)
+    assert w.data == pytest.approx(0.9 + 0.1 * 0.5 / (math.sqrt(v_hat) + 1e-8), rel=1e-9)
+    with pytest.raises(ValueError, match=r"betas\[0\] must be in \[0, 1\), got 1\.0"):
+        nn.Adam([w], betas=(1.0, 0.999))
+    with pytest.raises(ValueError, match=r"betas\[0\] must be in \[0, 1\), got -0\.1"):
+        nn.Adam([w], betas=(-0.1, 0.999))
+
+
+def test_reprs_hints_and_defaults() -> None:
+    w = Value(1.0, "w")
+    assert repr(nn.SGD([w], lr=0.5, momentum=0.9)) == "SGD(1 parameter, lr=0.5, momentum=0.9)"
+    adam = nn.Adam([w, Value(2.0)])
+    assert repr(adam) == "Adam(2 parameters, lr=0.01, betas=(0.9, 0.999))"
+    assert (adam.lr, adam.betas, adam.eps) == (0.01, (0.9, 0.999), 1e-8)
+    w.grad = 1e308  # finite grad, a step too large: the hint is the learning rate
+    with pytest.raises(OverflowError, match=r"\(a smaller lr usually helps\)$"):
+        nn.SGD([w], lr=1e10).step()
+    with pytest.raises(ValueError, match=r"^eps must be positive, got 0\.0"):
+        nn.Adam([w], eps=0.0)
+    with pytest.raises(NotImplementedError):
+        nn.Optimizer([w], lr=0.1).step()
+    sgd = nn.SGD([w, adam.params[1]])
+    w.grad = adam.params[1].grad = 3.0
+    sgd.zero_grad()
+    assert (w.grad, adam.params[1].grad) == (0.0, 0.0)

@@ -5,6 +5,7 @@ create_graph, jvp, gradcheck, pickle, drawing)."""
 
 from __future__ import annotations
 
+import math
 import pickle
 from decimal import Decimal, localcontext
 
@@ -143,7 +144,7 @@ def test_logsumexp_family_is_cached_pickles_and_draws() -> None:
     assert copy.inputs[0].primitive is logsumexp(3)
     assert copy.data == out.data
     source = draw_graph(out).source
-    assert "log Σ exp" in source
+    assert '">log Σ exp</TD>' in source  # the op's cell holds its symbol, and nothing more
     # five edges (three into log Σ exp, two into ×), each drawn through its local derivative
     assert source.count("->") == 2 * (3 + 2)
 
@@ -151,7 +152,7 @@ def test_logsumexp_family_is_cached_pickles_and_draws() -> None:
 @pytest.mark.parametrize(
     ("n", "error", "words"),
     [
-        (0, ValueError, ["logsumexp", "positive integer", "0"]),
+        (0, ValueError, ["logsumexp's number of inputs", "positive integer", "0"]),
         (2.0, TypeError, ["logsumexp", "float 2.0"]),
         (True, TypeError, ["logsumexp", "bool"]),
     ],
@@ -163,6 +164,14 @@ def test_logsumexp_bad_size(n: object, error: type[Exception], words: list[str])
         assert w in str(info.value)
 
 
+def test_an_error_names_the_call_as_logsumexp_of_the_inputs() -> None:
+    # tangents at the largest float: each weight e^(0 − ln 3) rounds above 1/3, so the tangent,
+    # the largest float in exact arithmetic, overflows
+    big = 1.7976931348623157e308
+    with pytest.raises(OverflowError, match=r"tangent of logsumexp\(0\.0, 0\.0, 0\.0\) overflows"):
+        jvp(lambda z: logsumexp(3)(*z), [0.0, 0.0, 0.0], [big, big, big])
+
+
 def test_wrong_number_of_inputs_and_reserved_names() -> None:
     with pytest.raises(TypeError, match="logsumexp_3 takes 3 inputs, got 2"):
         logsumexp(3)(1.0, 2.0)
@@ -170,3 +179,81 @@ def test_wrong_number_of_inputs_and_reserved_names() -> None:
         primitive("logsumexp_3", lambda a: a, lambda a, out: (1.0,))
     with pytest.raises(ValueError, match="finite"):
         logsumexp(2)(1.0, float("inf"))
+
+
+def test_one_primitive_per_exponent_and_a_bounded_cache(monkeypatch):
+    from autograd import ops
+
+    monkeypatch.setattr(ops, "POWERS", {})
+    assert ops.power(2.5) is ops.power(2.5) and ops.power(3) is ops.power(3.0)
+    assert ops.POWERS == {2.5: ops.power(2.5), 3.0: ops.power(3)}
+    monkeypatch.setattr(ops, "POWERS_KEPT", 3)  # past the bound, each call makes its own
+    made = [ops.power(c) for c in (4.0, 5.0, 6.0)]
+    assert len(ops.POWERS) == 3 and 4.0 in ops.POWERS and 5.0 not in ops.POWERS
+    assert ops.power(5.0) is not made[1] and ops.power(5.0).name == "**5"
+    monkeypatch.setattr(ops, "LOGSUMEXPS", {})
+    assert ops.logsumexp(2) is ops.logsumexp(2) and len(ops.LOGSUMEXPS) == 1
+    for n in (3, 4, 5):
+        ops.logsumexp(n)
+    assert sorted(ops.LOGSUMEXPS) == [2, 3, 4]
+
+
+# -- the op table, entry by entry, against closed forms ------------------------------------------
+
+_a, _b = 1.5, -2.0
+_s = 1.0 / (1.0 + math.exp(-_a))
+TABLE = [
+    # (name, symbol, inputs, forward, local derivatives): every built-in, at a point
+    ("+", "+", (_a, _b), _a + _b, (1.0, 1.0)),
+    ("-", "−", (_a, _b), _a - _b, (1.0, -1.0)),
+    ("*", "×", (_a, _b), _a * _b, (_b, _a)),
+    ("/", "÷", (_a, _b), _a / _b, (1 / _b, -_a / _b**2)),
+    ("**", "xʸ", (_a, _b), _a**_b, (_b * _a ** (_b - 1), _a**_b * math.log(_a))),
+    ("neg", "−x", (_a,), -_a, (-1.0,)),
+    ("exp", "exp", (_a,), math.exp(_a), (math.exp(_a),)),
+    ("log", "ln", (_a,), math.log(_a), (1 / _a,)),
+    ("sqrt", "√", (_a,), math.sqrt(_a), (0.5 / math.sqrt(_a),)),
+    ("tanh", "tanh", (_a,), math.tanh(_a), (1 - math.tanh(_a) ** 2,)),
+    ("sigmoid", "σ", (_a,), _s, (_s * (1 - _s),)),
+    ("sigmoid", "σ", (-_a,), 1 - _s, (_s * (1 - _s),)),
+    ("relu", "ReLU", (_a,), _a, (1.0,)),
+    ("relu", "ReLU", (-_a,), 0.0, (0.0,)),
+    ("relu", "ReLU", (0.0,), 0.0, (0.0,)),
+    ("abs", "|x|", (-_a,), _a, (-1.0,)),
+    ("abs", "|x|", (_a,), _a, (1.0,)),
+    ("abs", "|x|", (0.0,), 0.0, (0.0,)),
+    ("sin", "sin", (_a,), math.sin(_a), (math.cos(_a),)),
+    ("cos", "cos", (_a,), math.cos(_a), (-math.sin(_a),)),
+    ("step", "H", (_a,), 1.0, (0.0,)),
+    ("step", "H", (0.0,), 0.0, (0.0,)),
+    ("step", "H", (-_a,), 0.0, (0.0,)),
+    ("sign", "sign", (_a,), 1.0, (0.0,)),
+    ("sign", "sign", (-_a,), -1.0, (0.0,)),
+    ("sign", "sign", (0.0,), 0.0, (0.0,)),
+]
+
+
+@pytest.mark.parametrize(("name", "symbol", "xs", "value", "derivatives"), TABLE)
+def test_every_built_in_entry_of_the_op_table(name, symbol, xs, value, derivatives):
+    from autograd.primitive import lookup
+
+    op = lookup(name)
+    assert (op.name, op.symbol, op.arity) == (name, symbol, len(xs))
+    assert op(*xs) == pytest.approx(value, rel=1e-15)
+    assert op.local_grads(*xs, value) == pytest.approx(derivatives, rel=1e-15)
+    with pytest.raises(ValueError, match="built-in"):
+        primitive(name, lambda a: a, lambda a, out: (1.0,))  # names the user cannot take
+    # and Value's operators and methods are these primitives
+    node = op(*(Value(x) for x in xs))
+    assert node.primitive is op and node.data == pytest.approx(value, rel=1e-15)
+
+
+def test_the_caches_keep_1024_entries():
+    from autograd import ops
+
+    for k in range(1030):
+        ops.power(k + 0.5)
+    assert len(ops.POWERS) == 1024 and 1023.5 in ops.POWERS and 1024.5 not in ops.POWERS
+    for n in range(1, 1031):
+        ops.logsumexp(n)
+    assert len(ops.LOGSUMEXPS) == 1024 and 1024 in ops.LOGSUMEXPS

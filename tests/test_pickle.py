@@ -36,6 +36,9 @@ def test_a_graph_round_trips_with_its_structure_and_gradients(clone) -> None:  #
     y.backward()
     y2.backward()
     assert (x2.grad, w2.grad) == (x.grad, w.grad)
+    y3 = clone(y)  # after backward: every Value, computed ones too, keeps its grad
+    assert [v.grad for v in _all(y3)] == [v.grad for v in _all(y)]
+    assert y3.grad == 1.0 and len({v.grad for v in _all(y3)}) > 3
     z = x2 * 3.0 + y2  # new nodes built on the copy: stamps still order the graph
     assert grad(z, [x2]) == [pytest.approx(x.grad + 3.0, rel=1e-15)]
 

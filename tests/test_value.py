@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value, numerical_grad
+from autograd import Value, numerical_grad, ops
 
 # (name, f, points): every primitive, reached through the public API, with points in its domain.
 OPS = [
@@ -147,13 +147,15 @@ def test_non_finite_numbers_are_value_errors(bad):
         Value(bad)
 
 
-@pytest.mark.parametrize("bad", ["a", None, [1], 1 + 2j])
+@pytest.mark.parametrize("bad", ["a", None, [1], 1 + 2j, True])
 def test_operators_with_non_numbers_raise_type_error(bad):
-    with pytest.raises(TypeError):
+    named = f"'Value' and '{type(bad).__name__}'"  # Python's own words: Value declined
+    with pytest.raises(TypeError, match=named):
         Value(1.0) + bad
     with pytest.raises(TypeError):
         bad * Value(1.0)
-    with pytest.raises(TypeError):
+    assert (Value(1.0) ** 1).op == "**1"  # now cached: True (== 1) must not find it
+    with pytest.raises(TypeError, match=named):
         Value(1.0) ** bad
 
 
@@ -234,6 +236,8 @@ def test_comparisons_give_plain_bools_from_the_data():
     a, b = Value(1.0), Value(2.0)
     assert (a < b, a <= b, a > b, a >= b) == (True, True, False, False)
     assert (a > 0.5, 0.5 < a, a >= 1, 2 <= a) == (True, True, True, False)
+    assert (a < 2, a <= 1.0, a < 1, a <= 0.5) == (True, True, False, False)
+    assert (a > 1.0, a >= 1.5, a > 0, a >= 1) == (False, False, True, True)
     assert type(a < b) is bool
     assert a <= Value(1.0) and a >= Value(1.0)
     assert np.float64(0.5) < a
@@ -265,3 +269,57 @@ def test_comparisons_are_not_part_of_the_graph():
     assert isinstance(y > 0.5, bool)
     y.backward()
     assert x.grad == 2.0 and y.inputs[0] is x
+
+
+def test_the_name_of_x_to_minus_zero_does_not_depend_on_what_was_cached(monkeypatch):
+    # power(c) caches one primitive per exponent: -0.0 and 0.0 must give the name "**0" and
+    # the symbol x⁰ whichever of them reaches an empty cache first
+    for first, second in ((-0.0, 0.0), (0.0, -0.0)):
+        monkeypatch.setattr(ops, "POWERS", {})
+        for c in (first, second):
+            assert (ops.power(c).name, ops.power(c).symbol) == ("**0", "x⁰")
+    monkeypatch.setattr(ops, "POWERS", {})
+    assert (ops.power(2).symbol, ops.power(-3).symbol, ops.power(-1.5).symbol) == (
+        "x²",
+        "x⁻³",
+        "x^-1.5",
+    )
+
+
+def test_a_computed_value_has_no_label_until_given_one():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    made = [a + b, 1 + a, a - 1, 2 * a, a / b, 2**a, -a, a.exp(), a**2, a**b, ops.tanh(a)]
+    for v in made:
+        assert v.label == "" and "label" not in repr(v)
+        assert all(i.label in ("a", "b", "") for i in v.inputs)
+    (one,) = (a * 1.0).inputs[1:]
+    assert one.label == ""  # the constant's leaf
+
+
+def test_reflected_operators_keep_the_number_on_the_left():
+    # 3 − a is sub(3, a): the constant is the first input, as written (and as drawn)
+    a = Value(2.0, "a")
+    for v, value in [(3 + a, 5.0), (3 - a, 1.0), (3 * a, 6.0), (3 / a, 1.5), (3**a, 9.0)]:
+        first, second = v.inputs
+        assert (first.data, second, v.data) == (3.0, a, value)
+    for v, c, value in [
+        (a + 3, 3.0, 5.0),
+        (a - 3, 3.0, -1.0),
+        (a * 3, 3.0, 6.0),
+        (a / 4, 4.0, 0.5),
+    ]:
+        first, second = v.inputs
+        assert (first, second.data, v.data) == (a, c, value)
+
+
+def test_setting_label_and_data_checks_the_new_value():
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="Value label must be a str, got int 3"):
+        v.label = 3  # type: ignore[assignment]
+    assert repr(v) == "Value(data=1.0, grad=0.0)"
+    v.label = "v"
+    assert v.label == "v" and repr(v) == "Value(data=1.0, grad=0.0, label='v')"
+    with pytest.raises(TypeError, match=r"^Value\.data must be a real number"):
+        v.data = "2"  # type: ignore[assignment]
+    v.data = 2
+    assert v.data == 2.0 and type(v.data) is float

@@ -1,0 +1,858 @@
+"""`make mutation`: mutation testing of autograd/ and nn/ against the fast tests (tests/).
+
+Every mutant is made by mutmut's own mutation operators (flipped operators and comparisons,
+changed numbers and strings, dropped arguments, lambdas returning None, ...), and is either
+killed by the tests or listed here as a survivor. Three passes:
+
+1. ``mutmut run``: the mutants inside functions and methods. mutmut copies the code to
+   ``mutants/`` with every function behind a trampoline, and runs each mutant, with only the
+   tests that were seen calling its function, in a process forked from a server that has
+   collected the tests and run none (so no cache holds what the unmutated code computed).
+2. The code that runs while the packages are imported (Value's operator factories, the
+   primitive declarations) ran in that server before any mutant was on: each of its
+   survivors runs again in a fresh process, with the mutant on from the start
+   (MUTANT_UNDER_TEST) and all of tests/. Which functions run at import, mutmut's own
+   trampolines say, in a process that only imports the packages.
+3. A fresh process per mutant of the code mutmut 3 does not mutate: statements outside any
+   function, that is module level and class bodies (the op table's rules, which are lambdas
+   at module level; the class attributes that make Value's operators; constants), and the
+   bodies of decorated functions (properties and their setters, context managers), which
+   its trampolines cannot wrap. They are made by the same operators from the same parse and
+   run against all of tests/. Type aliases and TypeVars that only annotations use, and
+   overload stubs, are left out, as mutmut leaves annotations out.
+
+A mutant whose only change is the wording of an error or warning message (a string literal in
+the message of an exception or warning class's constructor, or of ``warnings.warn``) is counted
+apart: the tests check messages by key words, so wording can change freely. Mutants listed in
+``tests/mutation-equivalents.txt`` (each with the reason it cannot change behaviour) are counted
+apart too. The score is killed / the rest, per file and per package; the exit status is 1 when
+a package is below its target.
+
+Usage: python scripts/mutation.py [--jobs 2] [--skip-mutmut] [--no-fresh] [--only FILE ...]
+       python scripts/mutation.py --recheck    (after changing tests only: the survivors again)
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from mutmut.mutation.file_mutation import MutationVisitor, deep_replace
+from mutmut.mutation.mutators import mutation_operators
+from mutmut.mutation.pragma_handling import get_ignored_lines
+from mutmut.mutation.trampoline_templates import mangle_function_name
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = {"autograd": 0.98, "nn": 0.95}  # package → the share of mutants to kill
+EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.txt"
+COPIED = ["autograd", "nn", "tests", "notebooks", "scripts", "docs", "README.md", "pyproject.toml"]
+PYTEST = ["-x", "-q", "--tb=no", "-p", "no:cacheprovider", "-o", "addopts=-q"]
+MESSAGE_CALLS = ("Error", "Exception", "Warning")  # names of the classes whose first argument
+# is a message; and warnings.warn (below)
+
+
+@dataclass
+class Mutant:
+    """One mutation of one source file."""
+
+    name: str  # mutmut's name (pass 1, 2), or path:line:k (pass 3)
+    path: str  # e.g. autograd/ops.py
+    line: int
+    before: str  # the first line the mutation changes, as it was
+    after: str  # and as it is in the mutant
+    in_function: bool  # mutmut mutates it (else pass 3 does)
+    message: bool  # only the wording of an error or warning message changes
+    source: str = ""  # pass 3: the whole mutated file
+    status: str = "not checked"
+    checked_by: str = ""
+    equivalent: str = ""  # why, from the equivalents file
+    public_names: bool = False  # a change of __all__
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.before, self.after)
+
+
+# -- making the mutants (mutmut's operators, mutmut's names) -------------------------------------
+
+
+def module_name(path: str) -> str:
+    name = path[: -len(".py")].replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def type_only_names(paths: list[str]) -> set[str]:
+    """Names of module-level type aliases and TypeVars (``Number = int | float``) that the code
+    uses only in annotations: no run of the code reads them, as no run reads an annotation
+    (which mutmut never mutates either), so pass 3 makes no mutant of their statements."""
+    trees = [ast.parse((ROOT / p).read_text(encoding="utf-8")) for p in paths]
+    candidates: dict[str, list[ast.Assign]] = {}
+    for tree in trees:
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and _is_type_expression(node.value)
+            ):
+                candidates.setdefault(node.targets[0].id, []).append(node)
+    used: set[str] = set()
+    for tree in trees:
+        skip = {id(node) for nodes in candidates.values() for node in nodes}
+        for node in _runtime_nodes(tree, skip):
+            if (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Load)
+                and node.id in candidates
+            ):
+                used.add(node.id)
+    return set(candidates) - used
+
+
+def _is_type_expression(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id == "TypeVar"
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.BitOr) and all(
+            _is_type_expression(n) for n in (node.left, node.right)
+        )
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name)
+    return isinstance(node, ast.Name)
+
+
+def _runtime_nodes(tree: ast.AST, skip: set[int]) -> Iterator[ast.AST]:
+    """Every node that a run evaluates: not annotations, not the type aliases' own values."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if id(node) in skip:
+            continue
+        yield node
+        for name, child in ast.iter_fields(node):
+            if name in ("annotation", "returns"):
+                continue
+            children = child if isinstance(child, list) else [child]
+            stack.extend(c for c in children if isinstance(c, ast.AST))
+
+
+TYPE_ONLY: set[str] = set()
+
+
+class _Visitor(MutationVisitor):
+    """mutmut's visitor, but entering decorated functions (properties, setters, context
+    managers), which mutmut skips because its trampolines cannot wrap them; pass 3 mutates
+    them in place. Overload stubs stay out: only the type checker reads them."""
+
+    def _skip_node_and_children(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.FunctionDef) and _decorated(node):
+            if "overload" in _decorator_names(node):
+                return True
+            position = self.get_metadata(PositionProvider, node, None)
+            return bool(position and position.start.line in self._ignored_node_lines)
+        return bool(super()._skip_node_and_children(node))
+
+
+def _decorator_names(node: cst.FunctionDef) -> list[str]:
+    names = []
+    for decorator in node.decorators:
+        d = decorator.decorator
+        d = d.func if isinstance(d, cst.Call) else d
+        names.append(d.attr.value if isinstance(d, cst.Attribute) else getattr(d, "value", ""))
+    return names
+
+
+def _decorated(node: cst.FunctionDef) -> bool:
+    """Decorated as mutmut will not mutate: anything but a lone staticmethod or classmethod."""
+    names = _decorator_names(node)
+    return bool(names) and names not in (["staticmethod"], ["classmethod"])
+
+
+def mutants_of(path: str) -> Iterator[Mutant]:
+    """Every mutant mutmut's operators make of ``path``, named as mutmut names them."""
+    code = (ROOT / path).read_text(encoding="utf-8")
+    wrapper = MetadataWrapper(cst.parse_module(code))
+    visitor = _Visitor(mutation_operators, get_ignored_lines(path, code, wrapper, None))
+    wrapper.visit(visitor)
+    positions = wrapper.resolve(PositionProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
+    module = wrapper.module
+    counts: dict[str, int] = {}
+    outside = 0
+    for mutation in visitor.mutations:
+        node, new = mutation.original_node, mutation.mutated_node
+        line = positions[node].start.line
+        container = mutation.contained_by_top_level_function
+        statement = _statement(node, parents)
+        before, after = _changed_line(module, statement, node, new)
+        if len(before) < SHORT:  # "continue": say where, so that the line names one mutant
+            header = _header(module, statement, parents)
+            before, after = f"{header} {before}".strip(), f"{header} {after}".strip()
+        message = _is_message(node, new, parents)
+        if isinstance(container, cst.FunctionDef) and not _decorated(container):
+            block = parents[container]
+            owner = parents.get(block)
+            cls = owner.name.value if isinstance(owner, cst.ClassDef) else None
+            mangled = mangle_function_name(name=container.name.value, class_name=cls)
+            counts[mangled] = counts.get(mangled, 0) + 1
+            name = f"{module_name(path)}.{mangled}__mutmut_{counts[mangled]}"
+            yield Mutant(name, path, line, before, after, True, message)
+        else:
+            target = _assigned_name(_top_statement(statement, parents))
+            if target in TYPE_ONLY:
+                continue
+            outside += 1
+            mutated = deep_replace(module, node, new)
+            assert isinstance(mutated, cst.Module)
+            name = f"{path}:{line}:{outside}"
+            mutant = Mutant(name, path, line, before, after, False, message, mutated.code)
+            mutant.public_names = target == "__all__"
+            yield mutant
+
+
+def _top_statement(statement: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
+    """The outermost statement around ``statement`` below the module or a class body."""
+    node = statement
+    while True:
+        parent = parents.get(node)
+        if parent is None or isinstance(parent, cst.Module):
+            return node
+        if isinstance(parent, cst.IndentedBlock) and isinstance(parents.get(parent), cst.ClassDef):
+            return node
+        node = parent
+
+
+def _assigned_name(statement: cst.CSTNode) -> str:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        assign = statement.body[0]
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+            target = assign.targets[0].target
+            if isinstance(target, cst.Name):
+                return target.value
+    return ""
+
+
+def _statement(node: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
+    while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if node not in parents:
+            raise ValueError(f"not in a statement: {type(node).__name__}")
+        node = parents[node]
+    return node
+
+
+SHORT = 16  # a changed line shorter than this is shown after the line that opens its block
+
+
+def _header(
+    module: cst.Module, statement: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]
+) -> str:
+    """The first line of the compound statement (if, for, def, ...) around ``statement``."""
+    node = parents.get(statement)
+    while node is not None and not isinstance(node, cst.BaseCompoundStatement):
+        node = parents.get(node)
+    if node is None:
+        return ""
+    return module.code_for_node(node).strip().splitlines()[0].strip()
+
+
+def _changed_line(
+    module: cst.Module, statement: cst.CSTNode, node: cst.CSTNode, new: cst.CSTNode
+) -> tuple[str, str]:
+    old_text = module.code_for_node(statement).splitlines()
+    new_statement = deep_replace(statement, node, new)
+    assert isinstance(new_statement, cst.CSTNode)
+    new_text = module.code_for_node(new_statement).splitlines()
+    matcher = difflib.SequenceMatcher(a=old_text, b=new_text, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            before = " ".join(s.strip() for s in old_text[i1:i2]) or "(nothing)"
+            after = " ".join(s.strip() for s in new_text[j1:j2]) or "(deleted)"
+            return before, after
+    return old_text[0].strip(), new_text[0].strip()
+
+
+def _is_message(
+    node: cst.CSTNode, new: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]
+) -> bool:
+    """Whether the mutation only rewords a message: a string literal changed into another,
+    inside a positional argument of ``SomethingError(...)``, ``SomethingWarning(...)`` or
+    ``warnings.warn(...)``, reached through nothing but string-building (f-strings,
+    concatenation, ``a if c else b``)."""
+    if not (isinstance(node, cst.SimpleString) and isinstance(new, cst.SimpleString)):
+        return False
+    through = (
+        cst.ConcatenatedString,
+        cst.FormattedString,
+        cst.FormattedStringExpression,
+        cst.IfExp,
+        cst.BinaryOperation,
+    )
+    child: cst.CSTNode = node
+    parent = parents[child]
+    while isinstance(parent, through):
+        if isinstance(parent, cst.IfExp) and child is parent.test:
+            return False
+        child, parent = parent, parents[parent]
+    if not isinstance(parent, cst.Arg) or parent.keyword is not None:
+        return False
+    call = parents[parent]
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    return isinstance(name, str) and (name.endswith(MESSAGE_CALLS) or name == "warn")
+
+
+def number_repeats(mutants: list[Mutant]) -> None:
+    """A change that reads the same at several places of a file gets ``[1]``, ``[2]``, … in
+    file order, so that each line of the equivalents file names one mutant."""
+    seen: dict[tuple[str, str, str], list[Mutant]] = {}
+    for m in mutants:
+        seen.setdefault(m.key, []).append(m)
+    for same in seen.values():
+        if len(same) > 1:
+            for k, m in enumerate(same, 1):
+                m.before, m.after = f"{m.before} [{k}]", f"{m.after} [{k}]"
+
+
+# -- the equivalents file -------------------------------------------------------------------------
+
+
+def read_equivalents() -> dict[tuple[str, str, str], str]:
+    """``path: before  =>  after`` then an indented line saying why; # starts a comment."""
+    entries: dict[tuple[str, str, str], str] = {}
+    key: tuple[str, str, str] | None = None
+    for number, raw in enumerate(EQUIVALENTS.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if raw[0].isspace():
+            if key is None or entries.get(key):
+                sys.exit(f"{EQUIVALENTS.name}:{number}: a reason must follow its mutant, once")
+            entries[key] = raw.strip()
+            continue
+        path, sep, rest = raw.partition(": ")
+        before, sep2, after = rest.partition("  =>  ")
+        if not (sep and sep2):
+            sys.exit(f"{EQUIVALENTS.name}:{number}: expected 'path: before  =>  after'")
+        key = (path.strip(), before.strip(), after.strip())
+        entries[key] = ""
+    missing = [k for k, why in entries.items() if not why]
+    if missing:
+        sys.exit(f"{EQUIVALENTS.name}: no reason given for {missing[0]}")
+    return entries
+
+
+# -- running the tests ----------------------------------------------------------------------------
+
+
+PUBLIC_NAMES_TEST = (
+    "tests/test_layering.py::test_every_public_name_is_there_and_star_imports_give_exactly_them"
+)
+
+
+def tests_first(m: Mutant) -> list[str]:
+    """The tests that usually kill ``m`` soonest, run first and alone (pytest then collects
+    only them): for a change of __all__ the test of the public names, else the test module of
+    the mutated file. Only a mutant they miss gets all of tests/."""
+    if m.public_names:
+        return [PUBLIC_NAMES_TEST]
+    package, stem = m.path[: -len(".py")].split("/")
+    first = f"tests/test_{stem}.py" if package == "autograd" else f"tests/test_nn_{stem}.py"
+    return [first] if (ROOT / first).exists() else ["tests/"]
+
+
+ALL_TESTS = ["tests/"]
+
+
+def warm_up() -> None:
+    """Import pytest, its plugins and what the tests import from outside the project, once,
+    here: every run forks from this process and imports only autograd, nn and the tests."""
+    import pytest
+
+    for name in ("numpy", "hypothesis", "graphviz", "tqdm", "xml.etree.ElementTree"):
+        __import__(name)
+    with tempfile.TemporaryDirectory() as empty, open(os.devnull, "w") as quiet:
+        stdout, sys.stdout = sys.stdout, quiet
+        try:  # loads every plugin, collects nothing
+            pytest.main(
+                ["--collect-only", "-q", "-p", "no:cacheprovider", "-o", "addopts=-q", empty]
+            )
+        finally:
+            sys.stdout = stdout
+    assert not any(m.split(".")[0] in PACKAGES for m in sys.modules), "imported too early"
+
+
+@dataclass
+class Job:
+    """One run of the tests: in ``tree`` (on sys.path first), with ``mutant`` switched on."""
+
+    tree: Path
+    tests: list[str]
+    mutant: str = ""  # MUTANT_UNDER_TEST, for the trampolines of mutants/
+    source: str = ""  # pass 3: written to tree/path for the run, then put back
+    path: str = ""
+    then: list[str] | None = None  # the tests to run next if these all pass
+
+
+def _child(job: Job) -> None:
+    """In the forked process: run the tests and exit with pytest's status."""
+    import pytest
+
+    try:
+        os.chdir(job.tree)
+        sys.path.insert(0, str(job.tree))
+        os.environ.pop("MUTANT_UNDER_TEST", None)
+        if job.mutant:
+            os.environ["MUTANT_UNDER_TEST"] = job.mutant
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        code = pytest.main([*PYTEST, "--rootdir=.", *job.tests])
+        os._exit(int(code))
+    except BaseException:
+        os._exit(99)
+
+
+def run_jobs(
+    jobs: list[Job],
+    workers: int,
+    timeout: float,
+    what: str,
+    on_done: Callable[[int, str], None] | None = None,
+) -> list[str]:
+    """'killed', 'survived' or 'timeout' for each job, ``workers`` processes at a time, each
+    forked from this one (which never imports autograd or nn, so each run imports them anew,
+    mutated as the job says)."""
+    results = [""] * len(jobs)
+    waiting = list(range(len(jobs)))[::-1]
+    running: dict[int, tuple[int, float, str]] = {}  # pid → (job, start, original source)
+    busy: set[Path] = set()
+    done = 0
+    while waiting or running:
+        while len(running) < workers:
+            free = [k for k in waiting if jobs[k].tree not in busy]
+            if not free:
+                break
+            k = free[-1]
+            waiting.remove(k)
+            job = jobs[k]
+            original = ""
+            if job.source:
+                target = job.tree / job.path
+                original = target.read_text(encoding="utf-8")
+                target.write_text(job.source, encoding="utf-8")
+            pid = os.fork()
+            if pid == 0:
+                _child(job)
+            running[pid] = (k, time.monotonic(), original)
+            busy.add(job.tree)
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            for child, (_, started, _) in running.items():
+                if time.monotonic() - started > timeout:
+                    os.kill(child, signal.SIGKILL)
+            time.sleep(0.02)
+            continue
+        k, started, original = running.pop(pid)
+        job = jobs[k]
+        busy.discard(job.tree)
+        if job.source:
+            (job.tree / job.path).write_text(original, encoding="utf-8")
+        code = os.waitstatus_to_exitcode(status)
+        if time.monotonic() - started > timeout:
+            results[k] = "timeout"
+        else:  # a failing test, an error importing or collecting, a crash: all noticed
+            results[k] = "survived" if code == 0 else "killed"
+        if results[k] == "survived" and job.then:  # passed the first tests: now all of them
+            jobs[k] = replace(job, tests=job.then, then=None)
+            waiting.append(k)
+            continue
+        done += 1
+        if on_done is not None:
+            on_done(k, results[k])
+        if done % 25 == 0 or done == len(jobs):
+            print(f"  {what}: {done}/{len(jobs)}", flush=True)
+    return results
+
+
+def copy_tree(into: Path) -> None:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, into / name)
+
+
+def run_at_import() -> set[str]:
+    """The functions (as mutmut names them, ``autograd.value.x__binary``) that run while
+    autograd and nn are imported: mutmut's trampolines record them in its "stats" mode."""
+    probe = (
+        "import autograd, nn\n"
+        "from mutmut.state import state\n"
+        "print('\\n'.join(sorted(state()._stats)))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "mutants"), MUTANT_UNDER_TEST="stats")
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT / "mutants",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def recheck(mutants: list[Mutant], workers: int, timeout: float) -> None:
+    """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
+    jobs = [Job(ROOT / "mutants", tests_first(m), mutant=m.name, then=ALL_TESTS) for m in mutants]
+    for m, status in zip(mutants, run_jobs(jobs, workers, timeout, "code run at import")):
+        m.status, m.checked_by = status, "fresh process"
+
+
+def run_outside(
+    mutants: list[Mutant],
+    workers: int,
+    timeout: float,
+    on_done: Callable[[Mutant], None] | None = None,
+) -> None:
+    """Pass 3: each mutant outside functions, in a copy of the code of its own."""
+    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
+        trees = []
+        for k in range(workers):
+            tree = Path(tmp) / f"tree{k}"
+            tree.mkdir()
+            copy_tree(tree)
+            trees.append(tree)
+        jobs = [
+            Job(
+                trees[i % workers],
+                tests_first(m),
+                source=m.source,
+                path=m.path,
+                then=ALL_TESTS,
+            )
+            for i, m in enumerate(mutants)
+        ]
+
+        def done(k: int, status: str) -> None:
+            mutants[k].status = status
+            if on_done is not None:
+                on_done(mutants[k])
+
+        statuses = run_jobs(jobs, workers, timeout, "mutants outside functions", done)
+    for m, status in zip(mutants, statuses):
+        m.status, m.checked_by = status, "fresh process"
+
+
+def report(mutants: list[Mutant], started: float) -> bool:
+    files = sorted({m.path for m in mutants})
+    width = max(len(f) for f in files) + 2
+    header = (
+        f"{'file':<{width}}{'mutants':>8}{'message':>9}{'equiv.':>8}{'behaviour':>11}"
+        f"{'not run':>9}{'killed':>8}{'score':>9}"
+    )
+    print("\n" + header)
+    ok = True
+    for package, target in PACKAGES.items():
+        rows = [f for f in files if f.startswith(package + "/")]
+        for f in [*rows, None]:
+            ms = [m for m in mutants if (m.path == f if f else m.path in rows)]
+            message = [m for m in ms if m.message]
+            equivalent = [m for m in ms if m.equivalent and not m.message]
+            behaviour = [m for m in ms if not m.message and not m.equivalent]
+            killed = [m for m in behaviour if m.status in KILLED]
+            unrun = [m for m in behaviour if m.status in NOT_RUN]
+            run = len(behaviour) - len(unrun)
+            score = len(killed) / run if run else 1.0
+            label = f if f else f"{package}/ (all)"
+            line = (
+                f"{label:<{width}}{len(ms):>8}{len(message):>9}{len(equivalent):>8}"
+                f"{len(behaviour):>11}{len(unrun):>9}{len(killed):>8}{score:>9.1%}"
+            )
+            if f is None:
+                verdict = "ok" if score >= target else "BELOW TARGET"
+                if unrun:
+                    verdict = f"INCOMPLETE ({len(unrun)} not run), {verdict} on the rest"
+                line += f"   target {target:.0%}: {verdict}"
+                ok = ok and score >= target and not unrun
+                print("-" * len(header))
+            print(line)
+        print()
+    message = [m for m in mutants if m.message]
+    print(
+        f"message wording (not scored): {len(message)} mutants change only the words of an "
+        f"error or warning message; {sum(m.status == 'killed' for m in message)} killed, "
+        f"{sum(m.status != 'killed' for m in message)} not (as mutmut ran them)"
+    )
+    equivalent = [m for m in mutants if m.equivalent and not m.message]
+    print(f"equivalent (not scored, {EQUIVALENTS.relative_to(ROOT)}): {len(equivalent)}")
+    for m in equivalent:
+        print(f"  {m.path}:{m.line}: {m.before}  =>  {m.after}\n      {m.equivalent}")
+    survivors = [
+        m
+        for m in mutants
+        if not m.message and not m.equivalent and m.status not in (*KILLED, *NOT_RUN)
+    ]
+    print(f"\nsurvivors ({len(survivors)}):")
+    for m in survivors:
+        print(f"  {m.path}:{m.line}: {m.before}  =>  {m.after}   [{m.name}, {m.status}]")
+    timeouts = sum(m.status == "timeout" for m in mutants)
+    print(
+        f"\n{len(mutants)} mutants, {sum(m.in_function for m in mutants)} inside functions "
+        f"(mutmut), {sum(not m.in_function for m in mutants)} outside them; {timeouts} counted "
+        f"as killed because the tests did not finish in time; "
+        f"{time.monotonic() - started:.0f} s in all"
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="processes at once (default 2)")
+    parser.add_argument(
+        "--skip-mutmut", action="store_true", help="reuse mutants/ from the last mutmut run"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="report (and run passes 2 and 3) for these files only"
+    )
+    parser.add_argument(
+        "--no-fresh", action="store_true", help="skip passes 2 and 3: mutmut's verdicts only"
+    )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="after changing tests only: run the last run's survivors again (kills stand)",
+    )
+    parser.add_argument(
+        "--from-log",
+        type=Path,
+        help="with --recheck: the last run's printed report, for a run "
+        "that saved no mutants/mutation-results.json",
+    )
+    parser.add_argument(
+        "--outside-only",
+        type=Path,
+        help="run pass 3 alone (it needs no mutmut run) and write its verdicts to this file",
+    )
+    parser.add_argument(
+        "--outside-from", type=Path, help="take pass 3's verdicts from an --outside-only file"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="with --outside-only: seconds a mutant's tests may take before it counts as killed "
+        "(raise it when the machine is busy, or slow tests pass for kills)",
+    )
+    args = parser.parse_args()
+    started = time.monotonic()
+    os.chdir(ROOT)
+    equivalents = read_equivalents()
+    paths = sorted(
+        str(p.relative_to(ROOT)) for package in PACKAGES for p in (ROOT / package).glob("*.py")
+    )
+    TYPE_ONLY.update(type_only_names(paths))
+    mutants = [m for path in paths for m in mutants_of(path)]
+    number_repeats(mutants)
+    for m in mutants:
+        m.equivalent = equivalents.get(m.key, "")
+    unused = set(equivalents) - {m.key for m in mutants}
+    for key in sorted(unused):
+        print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
+
+    if args.recheck:
+        return recheck_survivors(mutants, args, started)
+    if args.outside_only:  # written as it goes; a second run goes on where the first stopped
+        warm_up()
+        outside = [m for m in mutants if not m.in_function and not m.message]
+        found: dict[str, str] = {}
+        if args.outside_only.exists():
+            data = json.loads(args.outside_only.read_text(encoding="utf-8"))
+            if data["sources"] == sources_hash():
+                found = data["status"]
+        todo = [m for m in outside if m.name not in found]
+        todo.sort(key=lambda m: m.path not in ("autograd/ops.py", "autograd/value.py"))
+        print(f"pass 3 alone: {len(todo)} of {len(outside)} mutants outside functions to run")
+
+        def save(m: Mutant) -> None:
+            found[m.name] = m.status
+            data = {"sources": sources_hash(), "status": found}
+            args.outside_only.write_text(json.dumps(data, indent=0), encoding="utf-8")
+
+        run_outside(todo, args.jobs, args.timeout, save)
+        return 0
+    if not args.skip_mutmut:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
+        print(f"pass 1: mutmut run --max-children {args.jobs} (its output: mutants/mutmut.log)")
+        with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
+            subprocess.run(
+                [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(args.jobs)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        shutil.move(ROOT / "mutants-mutmut.log", ROOT / "mutants" / "mutmut.log")
+    exit_codes: dict[str, int | None] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    for m in mutants:
+        if m.in_function:
+            if m.name not in exit_codes:
+                sys.exit(f"mutmut made no mutant {m.name}: is mutants/ from this code?")
+            m.status = status_by_exit_code[exit_codes[m.name]]
+            m.checked_by = "mutmut"
+    print(f"  mutmut: {sum(m.status == 'killed' for m in mutants)} of {len(exit_codes)} killed")
+
+    if args.only:
+        mutants = [m for m in mutants if m.path in args.only]
+    if args.no_fresh:
+        for m in mutants:
+            if not m.in_function:
+                m.status = "not run"
+        return 0 if report(mutants, started) else 1
+    warm_up()
+    baseline = time.monotonic()
+    if run_jobs([Job(ROOT / "mutants", ["tests/"])], 1, 600, "the tests, no mutant") != [
+        "survived"
+    ]:
+        sys.exit("the tests fail without any mutant: fix them first")
+    timeout = max(60.0, 5 * (time.monotonic() - baseline))
+
+    at_import = run_at_import()
+    again = [
+        m
+        for m in mutants
+        if m.in_function
+        and not m.message
+        and m.status != "killed"
+        and m.name.partition("__mutmut_")[0] in at_import
+    ]
+    print(
+        f"pass 2: {len(again)} survivors in the {len(at_import)} functions that run at import "
+        f"({', '.join(sorted(n.rpartition('.')[2] for n in at_import))}), in fresh processes"
+    )
+    recheck(again, args.jobs, timeout)
+    outside = [m for m in mutants if not m.in_function and not m.message]
+    if args.outside_from:
+        data = json.loads(args.outside_from.read_text(encoding="utf-8"))
+        if data["sources"] != sources_hash():
+            sys.exit(f"{args.outside_from} was made from other code: run pass 3 again")
+        for m in outside:
+            m.status = data["status"].get(m.name, "not run")
+            m.checked_by = "fresh process"
+        print(f"pass 3: {len(outside)} mutants outside functions, from {args.outside_from}")
+    else:
+        print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
+        run_outside(outside, args.jobs, timeout)
+    for m in mutants:
+        if not m.in_function and m.message:
+            m.status = "not run"
+    if not args.only:
+        save_results(mutants)
+    return 0 if report(mutants, started) else 1
+
+
+RESULTS = ROOT / "mutants" / "mutation-results.json"
+
+
+def sources_hash() -> str:
+    digest = hashlib.sha256()
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).glob("*.py")):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def save_results(mutants: list[Mutant]) -> None:
+    """Every mutant's verdict, with the code it was made from, for a later --recheck."""
+    data = {"sources": sources_hash(), "status": {m.name: m.status for m in mutants}}
+    RESULTS.write_text(json.dumps(data, indent=0), encoding="utf-8")
+
+
+def recheck_survivors(mutants: list[Mutant], args: argparse.Namespace, started: float) -> int:
+    """The last run's verdicts, with its survivors run again against the tests as they are now:
+    what a full run would find, as long as only tests changed (a killed mutant stays killed
+    when tests are added), in a fraction of the time. The code must be the run's."""
+    if RESULTS.exists():
+        data = json.loads(RESULTS.read_text(encoding="utf-8"))
+        if data["sources"] != sources_hash():
+            sys.exit("autograd/ or nn/ changed since the last run: run make mutation in full")
+        status = data["status"]
+    elif args.from_log:  # a run whose script saved no results: its printed survivors
+        status = {m.name: "killed" for m in mutants if not m.message}
+        listed = re.findall(
+            r"   \[([^,\]]+), (survived|no tests|[a-z ]+)\]$",
+            args.from_log.read_text(encoding="utf-8"),
+            re.M,
+        )
+        for name, verdict in listed:
+            if name not in status:
+                sys.exit(f"the log names a mutant this code does not make: {name}")
+            status[name] = verdict
+    else:
+        sys.exit("no results of an earlier run to recheck (mutants/mutation-results.json)")
+    exit_codes: dict[str, int | None] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    for m in mutants:
+        if m.message:
+            m.status = status_by_exit_code[exit_codes[m.name]] if m.in_function else "not run"
+        else:
+            m.status = status.get(m.name, "not checked")
+    again = [m for m in mutants if not m.message and not m.equivalent and m.status not in KILLED]
+    inside = [m for m in again if m.in_function]
+    print(f"recheck: {len(again)} survivors, {len(inside)} of them by mutmut run <names>")
+    if inside:
+        with open(ROOT / "mutants" / "mutmut-recheck.log", "w", encoding="utf-8") as log:
+            subprocess.run(
+                [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(args.jobs)]
+                + [m.name for m in inside],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        for meta in (ROOT / "mutants").rglob("*.py.meta"):
+            exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+        for m in inside:
+            m.status = status_by_exit_code[exit_codes[m.name]]
+    warm_up()
+    timeout = 300.0
+    at_import = run_at_import()
+    fresh = [
+        m
+        for m in again
+        if m.status not in KILLED
+        and (not m.in_function or m.name.partition("__mutmut_")[0] in at_import)
+    ]
+    print(f"recheck: {len(fresh)} of them in fresh processes")
+    recheck([m for m in fresh if m.in_function], args.jobs, timeout)
+    run_outside([m for m in fresh if not m.in_function], args.jobs, timeout)
+    save_results(mutants)
+    return 0 if report(mutants, started) else 1
+
+
+KILLED = ("killed", "timeout")
+NOT_RUN = ("not checked", "not run")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
