@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 import nn
 from autograd.render import PARAM_COLOR
 from nn.cli import SAMPLE_X, SAMPLE_Y, main, parse_args
+from nn.data import toy_task
 
 
 def test_demo_prints_the_walk_through_and_writes_every_file(tmp_path, capsys):
@@ -86,6 +88,10 @@ def test_without_graphviz_the_dot_sources_are_saved_and_training_still_runs(
         assert said in captured.out
     assert "before" in captured.out and "after" in captured.out  # training ran
     assert nn.Network.load(out / "weights.json").sizes == [3, 2, 2]
+    last = captured.err.splitlines()[-1]  # after the work: why exit status 1, and the way out
+    assert last.startswith("backprop-demo: the pictures were saved as DOT source (.gv) ")
+    for words in ("Graphviz's `dot` is missing;", "`dot -Tsvg graph.gv -o graph.svg` draws one"):
+        assert words in last
 
 
 def test_help_explains_every_option(capsys):
@@ -270,7 +276,10 @@ def test_the_loss_plot_is_the_history_on_a_log_scale(tmp_path, monkeypatch):
         return save(fig, *args, **kwargs)
 
     monkeypatch.setattr(Figure, "savefig", savefig)
-    assert _plot_loss([0.5, 0.25, 0.125], tmp_path / "loss.png") == tmp_path / "loss.png"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _plot_loss([0.5, 0.25, 0.125], tmp_path / "loss.png") == tmp_path / "loss.png"
+    assert [str(w.message) for w in caught] == []  # matplotlib found nothing to complain of
     assert seen == {
         "x": [1, 2, 3],  # epochs count from 1
         "y": [0.5, 0.25, 0.125],
@@ -279,3 +288,48 @@ def test_the_loss_plot_is_the_history_on_a_log_scale(tmp_path, monkeypatch):
         "grid": (True, 0.3),
         "size": (6.0, 3.5),
     }
+
+
+def test_ctrl_c_before_the_first_epoch_ends_skips_the_plot_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def stopped_in_the_first_epoch(net: nn.Network, *args: object, **kwargs: object) -> nn.History:
+        # the steps taken made W⁽²⁾'s rows equal: the two outputs tie on every point
+        for w, same in zip(net.weights[1][1], net.weights[1][0]):
+            w.data = same.data
+        history = nn.History()
+        history.interrupted, history.steps = True, 3
+        return history
+
+    monkeypatch.setattr("nn.cli.train", stopped_in_the_first_epoch)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot`: no time spent drawing
+    out = tmp_path / "out"
+    assert main(["--out", str(out), "--epochs", "5"]) == 130
+    text = capsys.readouterr().out
+    assert "\n  loss.png skipped: no epoch was complete\n" in text
+    assert not (out / "loss.png").exists()  # no curve drawn from an empty history
+    saved = nn.Network.load(out / "weights.json").weight_matrices()[1]
+    assert saved[0] == saved[1]  # the weights as training left them
+    last = text.splitlines()[-1]
+    assert last.startswith("Interrupted (Ctrl-C) after 0 of 5 epochs: the weights and the loss ")
+    assert last.endswith(" curve above are those of the training done so far")
+    # a tie is read as the second class, [0, 1]: only those points count as right
+    _, ys = toy_task(0)
+    second = sum(y == [0.0, 1.0] for y in ys)
+    assert second != len(ys) - second
+    assert f"; {second}/{len(ys)} classified right" in text
+
+
+def test_ctrl_c_outside_training_is_one_line_on_stderr_and_exit_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("nn.cli.draw_graph", interrupted)  # Ctrl-C while drawing
+    assert main(["--out", str(tmp_path), "--epochs", "1"]) == 130
+    captured = capsys.readouterr()
+    assert "Backpropagation" in captured.out and "Training" not in captured.out
+    # on a line of its own, below the ^C the terminal echoes
+    assert captured.err.splitlines() == ["", "backprop-demo: interrupted (Ctrl-C)"]
+    assert not (tmp_path / "weights.json").exists()

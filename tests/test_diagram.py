@@ -12,8 +12,8 @@ import pytest
 from test_render import parse_svg, svg_of
 
 import nn
-from autograd import draw_graph
-from autograd.render import PARAM_COLOR, format_number
+from autograd import Value, draw_graph
+from autograd.render import EDGE_COLOR, PARAM_COLOR, format_number
 from nn.diagram import FLAG_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR, draw_network
 
 X = [0.5, -1.0, 2.0]
@@ -70,6 +70,7 @@ def test_network_edges_show_grads_after_backward() -> None:
                 ]
     hidden = draw_network(net, show_grad=False, show_values=False, legend=False)
     assert sorted(t for _, _, (t,) in svg_of(hidden).edges) == sorted(WEIGHTS.values())
+    assert "grad" not in net.draw(show_grad=False, legend=False).source  # net.draw passes it on
 
 
 def test_biases_are_written_in_their_neurons() -> None:
@@ -91,7 +92,8 @@ def test_network_renders_to_an_svg_file(tmp_path: Path) -> None:
     assert isinstance(g, graphviz.Digraph)
     path = Path(g.render(outfile=tmp_path / "network.svg"))
     assert len(parse_svg(path.read_bytes()).node_texts) == 7
-    with pytest.raises(ValueError, match="rankdir must be one of"):
+    assert b"<svg" in g.pipe()  # SVG by default, as Jupyter and render() without a file use it
+    with pytest.raises(ValueError, match=r"^rankdir must be one of TB, LR, BT, RL, got 'sideways'"):
         blog_net().draw(rankdir="sideways")
 
 
@@ -137,6 +139,8 @@ def test_big_networks_are_refused_before_anything_is_built(monkeypatch: pytest.M
     with pytest.raises(ValueError, match="550 weights"):
         wider.draw()
     assert wider.draw(max_edges=550).source.count(" -> ") == 550
+    with pytest.raises(ValueError, match=r"^max_edges must be a positive integer, got 0"):
+        draw_network(wider, max_edges=0)
 
 
 def _edge_looks(g: graphviz.Digraph) -> dict[str, tuple[float, str]]:
@@ -159,6 +163,10 @@ def test_edges_show_the_size_and_sign_of_each_weight() -> None:
     assert looks["w₁₃⁽¹⁾"][0] < looks["w₁₂⁽¹⁾"][0] and looks["w₁₃⁽¹⁾"][1] == POSITIVE_COLOR
     assert looks["w₁₁⁽²⁾"] == (pytest.approx(0.6 + 3.4 * 0.125, abs=0.01), NEGATIVE_COLOR)
     assert any("edge width ∝ |w|" in t for t in pic.texts)
+    assert "edge width ∝ |w|" in draw_network(net).source  # the legend is drawn by default
+    # all weights zero (no largest |w| to scale by): every edge the thinnest, neither colour
+    zeros = nn.Network.from_weights([[[0.0, 0.0]], [[0.0]]], activation="sigmoid")
+    assert set(_edge_looks(zeros.draw()).values()) == {(0.6, EDGE_COLOR)}
 
 
 def test_saturated_sigmoids_and_dead_relus_are_flagged_after_a_forward_pass() -> None:
@@ -234,6 +242,24 @@ def test_the_whole_picture_of_a_network_with_a_dead_and_a_saturated_unit() -> No
     bare = net.draw(legend=False).source
     assert "<TABLE" not in bare and "labelloc" not in bare
     assert "b₁⁽²⁾ = 0.1" in bare and "w₁₁⁽¹⁾ = 1>" in bare  # values shown by default
+
+
+def test_inputs_computed_from_other_values_are_drawn_and_never_flagged() -> None:
+    a = Value(0.25)
+    net = nn.Network.from_weights([[[1.0, 1.0]]], activation="sigmoid")
+    pic = svg_of(net.draw(x=[a * 2.0, a + 0.5]))  # inputs with inputs of their own
+    assert pic.box("x₁⁽¹⁾") == ["x₁⁽¹⁾", "= 0.5"] and pic.box("x₂⁽¹⁾") == ["x₂⁽¹⁾", "= 0.75"]
+    assert not any(FLAG_COLOR in fill for fill in pic.node_fills.values())
+
+
+def test_a_slope_of_exactly_one_hundredth_is_not_saturated() -> None:
+    from autograd.ops import _sigmoid
+    from nn.activations import derivative
+
+    z = -4.584863339122355  # found by search: σ′(z) = s(1 − s) is 0.01 to the last bit
+    assert derivative("sigmoid", z, _sigmoid(z)) == 0.01
+    net = nn.Network.from_weights([[[z]]], activation="sigmoid")
+    assert "saturated" not in net.draw(x=[1.0]).source  # below 0.01 only
 
 
 @pytest.mark.parametrize(("slope", "flagged"), [(0.0095, True), (0.0105, False)])

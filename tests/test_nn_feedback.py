@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import nn
 from nn.feedback import Feedback
@@ -45,9 +46,14 @@ def test_a_stall_with_saturated_units_five_epochs_long() -> None:
     assert f.epoch_done([1.0] * 7) == []  # once per run
     # improving by more than 0.1% over the last five epochs is no stall
     assert feedback(saturated_net(), xs).epoch_done([1.0, 1.0, 1.0, 1.0, 1.0, 0.998]) == []
-    assert feedback(saturated_net(), xs).epoch_done([1.0] * 5 + [0.9995])  # 0.05%: a stall
+    (stalled,) = feedback(saturated_net(), xs).epoch_done([1.0] * 5 + [0.9995])  # 0.05%: stall
+    assert "has not improved for 5 epochs (0.9995)" in stalled  # the last epoch's loss
     assert feedback(saturated_net(), xs).epoch_done([0.0] * 6) == []  # nothing to improve
+    # the best of the last five against the best before them: a dip to 0.5 is progress
+    assert feedback(saturated_net(), xs).epoch_done([1.0, 0.5, 1.0, 1.0, 1.0, 1.0]) == []
+    assert feedback(saturated_net(), xs).epoch_done([1.0] + [0.999] * 5)  # 0.1% exactly: a stall
     assert feedback(None, xs).epoch_done([1.0] * 6) == []  # not a Network: not judged
+    assert feedback(object(), xs).epoch_done([1.0] * 6) == []
 
 
 def test_half_of_the_cases_saturated_is_not_yet_a_warning() -> None:
@@ -61,3 +67,28 @@ def test_saturation_is_judged_on_the_first_64_samples() -> None:
     xs = [[1.0]] * 100
     (message,) = feedback(saturated_net(), xs).epoch_done([1.0] * 6)
     assert "(2 units × 64 samples)" in message
+
+
+def test_a_slope_of_exactly_one_hundredth_is_not_saturated() -> None:
+    from autograd.ops import _sigmoid
+    from nn.activations import derivative
+
+    z = -4.584863339122355  # found by search: σ′(z) = s(1 − s) is 0.01 to the last bit
+    assert derivative("sigmoid", z, _sigmoid(z)) == 0.01
+    net = nn.Network.from_weights([[[z]]], activation="sigmoid")
+    assert nn.feedback.saturation(net, [[1.0]]) == (0, 1)  # below 0.01 only
+    assert nn.feedback.saturation(net, [[1.01]]) == (1, 1)
+
+
+def test_once_saturation_is_reported_it_is_not_measured_again(monkeypatch: Any) -> None:
+    measured: list[int] = []
+    real_saturation = nn.feedback.saturation
+
+    def counting(net: nn.Network, inputs: list[list[float]]) -> tuple[int, int]:
+        measured.append(len(inputs))  # a forward pass per sample: worth sparing
+        return real_saturation(net, inputs)
+
+    monkeypatch.setattr(nn.feedback, "saturation", counting)
+    f = feedback(saturated_net(), [[1.0], [-1.0]])
+    assert len(f.epoch_done([1.0] * 6)) == 1 and measured == [2]
+    assert f.epoch_done([1.0] * 7) == [] and measured == [2]

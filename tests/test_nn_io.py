@@ -142,7 +142,9 @@ W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
         ({"version": "1"}, "version must be an integer, got str"),
         ({"version": DELETE}, "missing field.* version"),
         ({"weights": DELETE}, "missing field.* weights"),
+        ({"version": DELETE, "bias": DELETE}, r"missing field\(s\) version, bias$"),
         ({"extra": 1}, "unknown field.* 'extra'"),
+        ({"more": 2, "extra": 1}, r"unknown field\(s\) 'extra', 'more'$"),
         ({"sizes": [3, 0, 2]}, r"sizes\[1\] must be a positive integer, got 0"),
         ({"sizes": [3, 2, 3]}, r"layer sizes \[3, 2, 2\], but sizes is \[3, 2, 3\]"),
         ({"sizes": [3, 2]}, "bias is false, so biases must be 1 empty lists"),
@@ -150,7 +152,7 @@ W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
         ({"output_activation": 3}, "output_activation must be one of"),
         ({"bias": "no"}, "bias must be true or false, got str"),
         ({"bias": True}, r"biases\[0\] \(b⁽²⁾\) must have 2 entries"),
-        ({"biases": [[0.0, 0.0], []]}, "bias is false, so biases must be 2 empty lists"),
+        ({"biases": [[0.0, 0.0], []]}, r"must be 2 empty lists, got list \[\[0\.0, 0\.0\], \[\]\]"),
         ({"weights": [[[0.1, 0.2], [0.4, 0.5]], W_OK[1]]}, r"layer sizes \[2, 2, 2\]"),
         ({"weights": [W_OK[0], [[0.7], [0.9]]]}, r"row 0 must have 2 entries"),
         (
@@ -158,7 +160,7 @@ W_OK = [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7, 0.8], [0.9, 1.0]]]
             r"weights\[1\]\[0\]\[1\] must be a real",
         ),
         ({"weights": [W_OK[0], [[0.7, True], [0.9, 1.0]]]}, r"weights\[1\]\[0\]\[1\] .* got bool"),
-        ({"weights": {"W1": 1}}, "weights must be a non-empty list"),
+        ({"weights": {"W1": 1}}, "weights must be a non-empty list .*, got dict"),
     ],
 )
 def test_load_refuses_bad_fields(tmp_path: Path, change: dict[str, Any], match: str) -> None:
@@ -364,6 +366,124 @@ def test_load_refuses_a_file_larger_than_the_cap(tmp_path: Path) -> None:
         f.truncate(MAX_BYTES + 1)  # sparse: nothing is written
     with pytest.raises(ValueError, match=r"huge\.json: .*larger than 64 MiB"):
         nn.Network.load(path)
+
+
+def test_a_fifo_made_at_the_path_during_a_save_is_refused_and_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "net.json"
+    real_chmod = os.chmod
+
+    def chmod_then_fifo(target: Any, mode: int) -> None:  # after the first check, before rename
+        real_chmod(target, mode)
+        os.mkfifo(path)
+
+    monkeypatch.setattr(os, "chmod", chmod_then_fifo)
+    refused = rf"^cannot save to {re.escape(str(path))}: it is a FIFO"
+    with pytest.raises(FileExistsError, match=refused):
+        nn.Network([2, 1], seed=0).save(path)
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)  # not replaced
+    assert os.listdir(tmp_path) == ["net.json"]  # and no temporary file left
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = saved(tmp_path)
+    real_stat = os.stat
+
+    def stat_then_swap(target: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        info = real_stat(target, *args, **kwargs)
+        if os.fspath(target) == str(path) and stat.S_ISREG(info.st_mode):
+            os.unlink(path)  # a regular file when looked at, a FIFO when opened
+            os.mkfifo(path)
+        return info
+
+    monkeypatch.setattr(os, "stat", stat_then_swap)
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            nn.Network.load(path)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    blocked = worker.is_alive()
+    if blocked:  # a writer lets the open return, so the thread ends
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join()
+    assert not blocked, "load blocked opening a FIFO"
+    assert isinstance(outcome[0], ValueError)
+    assert str(outcome[0]).startswith(f"{path}: not a network file: it is a FIFO")
+
+
+FAKE_O_BINARY = 0x4000_0000  # a flag Linux does not define, standing in for Windows' O_BINARY
+
+
+def test_without_o_nonblock_load_opens_the_file_read_only_and_binary_as_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, data = saved(tmp_path)
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    monkeypatch.setattr(os, "O_BINARY", FAKE_O_BINARY, raising=False)
+    flags: list[int] = []
+    real_open = os.open
+
+    def spy(target: Any, flag: int, *args: Any, **kwargs: Any) -> int:
+        flags.append(flag)
+        return real_open(target, flag & ~FAKE_O_BINARY, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    assert nn.Network.load(path).weight_matrices() == data["weights"]
+    assert flags == [os.O_RDONLY | FAKE_O_BINARY]  # no CRLF translation on Windows
+
+
+def test_a_file_of_exactly_max_bytes_loads_and_one_byte_more_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, data = saved(tmp_path)
+    # two chunks (1 MiB of leading blanks, then the JSON), ending with "}": every byte counts
+    text = b" " * 2**20 + json.dumps(data).encode()
+    path.write_bytes(text)
+    monkeypatch.setattr(nn.io, "MAX_BYTES", len(text))
+    assert nn.Network.load(path).weight_matrices() == data["weights"]
+    path.write_bytes(text + b" ")  # still valid JSON
+    with pytest.raises(ValueError, match=r"net\.json: not a network file: larger than"):
+        nn.Network.load(path)
+
+
+def test_a_file_that_grows_past_the_cap_while_read_is_refused_reading_one_byte_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cap = 2**20 + 10  # read in 1 MiB chunks: a second chunk crosses the cap
+    path, data = saved(tmp_path)
+    text = json.dumps(data).encode()
+    path.write_bytes(text.ljust(2**20))  # under the cap when its size is checked
+    real_fstat, real_read = os.fstat, os.read
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        with open(path, "ab") as f:
+            f.write(b" " * (cap + 100 - 2**20))  # JSON still valid, but too large now
+        return info
+
+    read: list[int] = []
+
+    def counting_read(fd: int, n: int) -> bytes:
+        chunk = real_read(fd, n)
+        read.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(nn.io, "MAX_BYTES", cap)
+    monkeypatch.setattr(os, "fstat", fstat_then_grow)
+    monkeypatch.setattr(os, "read", counting_read)
+    with pytest.raises(ValueError, match="larger than"):
+        nn.Network.load(path)
+    monkeypatch.undo()
+    assert sum(read) == cap + 1  # enough to know, and no more held in memory
 
 
 # -- fuzzing ---------------------------------------------------------------------------------------

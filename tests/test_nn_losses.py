@@ -296,21 +296,64 @@ def test_cross_entropies_are_differentiable_twice() -> None:
 @pytest.mark.parametrize(
     ("target", "error", "words"),
     [
-        (2, ValueError, ["index 2", "out of range", "2 classes", "0 … 1"]),
+        (2, ValueError, ["cross_entropy target is the class index 2", "2 classes", "0 … 1"]),
         (-1, ValueError, ["index -1", "out of range"]),
         (True, TypeError, ["class index", "bool"]),
         (1.0, TypeError, ["class index", "float 1.0"]),
-        ([1.0, 0.0, 0.0], ValueError, ["2 entries", "got 3"]),
-        ([0.5, 0.6], ValueError, ["sum to 1", "1.1"]),
+        (
+            [1.0, 0.0, 0.0],
+            ValueError,
+            ["cross_entropy target (one probability per logit) must have 2 entries", "got 3"],
+        ),
+        ([0.5, 0.6], ValueError, ["sum to 1, got [0.5, 0.6]", "1.1"]),
         ([1.5, -0.5], ValueError, ["target[0]", "[0, 1]", "1.5"]),
-        ({0: 1.0}, TypeError, ["dict"]),
+        ({0: 1.0}, TypeError, ["an int from 0 to 1", "2 class probabilities", "dict"]),
     ],
 )
 def test_cross_entropy_bad_target(target: Any, error: type[Exception], words: list[str]) -> None:
-    with pytest.raises(error) as info:
-        nn.cross_entropy([Value(0.1), Value(0.2)], target)
-    for w in words:
-        assert w in str(info.value)
+    from nn.losses import class_target
+
+    # the same refusal from the loss and from class_target (which the δ formulas call)
+    for call in (
+        lambda: nn.cross_entropy([Value(0.1), Value(0.2)], target),
+        lambda: class_target(target, 2),
+    ):
+        with pytest.raises(error) as info:
+            call()
+        for w in words:
+            assert w in str(info.value)
+
+
+def test_soft_labels_may_miss_a_sum_of_1_by_up_to_n_billionths() -> None:
+    from nn.losses import class_target
+
+    n = 27895  # the first n for which 1e-9·n is a multiple of 2⁻⁵³: a sum can be that far off
+    off = 1e-9 * n
+    edge = [0.0] * (n - 1) + [1.0 - off]
+    assert abs(sum(edge) - 1.0) == off
+    assert class_target(edge, n) == edge  # at the tolerance: accepted
+    with pytest.raises(ValueError, match="must sum to 1"):
+        class_target([0.0] * (n - 1) + [1.0 - off - 2**-53], n)  # past it by one ulp
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: nn.log_softmax(3.0), "log_softmax"),
+        (lambda: nn.cross_entropy(3.0, 0), "cross_entropy"),
+    ],
+)
+def test_log_softmax_and_cross_entropy_name_themselves(call: Any, name: str) -> None:
+    with pytest.raises(TypeError, match=f"^{name} prediction must be a list"):
+        call()
+
+
+def test_a_one_hot_target_builds_the_graph_of_its_class_index() -> None:
+    zs = [Value(0.3), Value(-0.4), Value(1.1)]
+    by_index = nn.cross_entropy(zs, 1)
+    one_hot = nn.cross_entropy(zs, [0.0, 1.0, 0.0])  # no ×1 node, no 0 · (…) terms
+    assert len(reverse_topological(one_hot)) == len(reverse_topological(by_index))
+    assert one_hot.data == by_index.data and one_hot.label == "cross-entropy"
 
 
 def test_cross_entropy_accepts_numpy_indices() -> None:

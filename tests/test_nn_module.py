@@ -126,6 +126,12 @@ def test_activations(activation: str, f: Any) -> None:
     assert net(x)[0].data == pytest.approx(want, abs=1e-15)
 
 
+def test_each_activation_has_the_symbol_drawn_for_it_and_linear_none() -> None:
+    from nn.activations import symbol
+
+    assert [symbol(a) for a in ("sigmoid", "tanh", "relu", "linear")] == ["σ", "tanh", "ReLU", ""]
+
+
 def test_output_activation_applies_to_last_layer_only() -> None:
     w = [[[1.0, -2.0]], [[3.0]]]
     net = nn.Network.from_weights(w, activation="tanh", output_activation="linear")
@@ -249,6 +255,12 @@ def test_bad_network_input(x: Any, error: type[Exception], words: list[str]) -> 
     ("weights", "biases", "error", "match"),
     [
         ([], None, TypeError, "non-empty list of weight matrices"),
+        (  # a matrix written as one row: its rows are numbers
+            [[1.0, 2.0]],
+            None,
+            TypeError,
+            r"^weights\[0\] \(W⁽¹⁾\) row 0 must be a non-empty list of numbers, got float 1\.0",
+        ),
         ([[[1.0, 2.0], [3.0]]], None, ValueError, r"row 1 must have 2 entries, as row 0, got 1"),
         (
             [[[1.0, 2.0]], [[1.0, 2.0]]],
@@ -262,9 +274,22 @@ def test_bad_network_input(x: Any, error: type[Exception], words: list[str]) -> 
             [[[1.0, 2.0]]],
             [[1.0, 2.0]],
             ValueError,
-            r"biases\[0\] \(b⁽²⁾\) must have 1 entries.*got 2",
+            r"biases\[0\] \(b⁽²⁾\) must have 1 entries \(one per row of W⁽¹⁾\), got 2",
         ),
         ([[[1.0, 2.0]]], [[1.0], [2.0]], ValueError, "biases must have 1 lists"),
+        ([[[1.0, 2.0]]], 3, TypeError, "^biases must be None or a list of bias lists.*, got int 3"),
+        (
+            [[[1.0, 2.0]]],
+            [3],
+            TypeError,
+            r"^biases\[0\] \(b⁽²⁾\) must be a list of 1 numbers, got int 3",
+        ),
+        (
+            [[[1.0], []]],
+            None,
+            TypeError,
+            r"^weights\[0\] \(W⁽¹⁾\) row 1 must be a non-empty list .*got list \[\]",
+        ),
         (
             [[[1.0, 2.0]]],
             [["b"]],
@@ -497,20 +522,22 @@ def test_numpy_batches_and_scalars_get_one_clear_line() -> None:
 
 
 @pytest.mark.parametrize(
-    ("call", "count"),
+    ("call", "what", "count"),
     [
-        (lambda: nn.Network([3, 10**30]), 4 * 10**30),
-        (lambda: nn.Network([1001, 1000], bias=False), 1_001_000),
-        (lambda: nn.MLP(10**6, [2]), 2 * (10**6 + 1)),
-        (lambda: nn.Neuron(10**7), 10**7),
-        (lambda: nn.Layer(10**4, 10**4), 10**8),
-        (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), 1001 * 1000),
+        (lambda: nn.Network([3, 10**30]), "the network", 4 * 10**30),
+        (lambda: nn.Network([1001, 1000], bias=False), "the network", 1_001_000),
+        (lambda: nn.MLP(10**6, [2]), "the network", 2 * (10**6 + 1)),
+        (lambda: nn.Neuron(10**7), "the Neuron", 10**7),
+        (lambda: nn.Layer(10**4, 10**4), "the Layer", 10**8),
+        (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), "the network", 1001 * 1000),
     ],
 )
-def test_networks_over_the_size_limit_are_refused_before_allocation(call: Any, count: int) -> None:
+def test_networks_over_the_size_limit_are_refused_before_allocation(
+    call: Any, what: str, count: int
+) -> None:
     with pytest.raises(ValueError) as info:
         call()
-    assert f"{count:,} parameters" in str(info.value)
+    assert str(info.value).startswith(f"{what} would have {count:,} parameters")
     assert f"{nn.MAX_PARAMETERS:,}" in str(info.value)
 
 
@@ -522,6 +549,7 @@ def test_the_size_limit_counts_weights_and_biases(monkeypatch: pytest.MonkeyPatc
         lambda: nn.Network([4, 4, 1]),
         lambda: nn.Network([3, 3, 3]),  # 12 + 12
         lambda: nn.Network.from_weights([[[0.0] * 5] * 4, [[0.0] * 4]]),  # 20 + 4
+        lambda: nn.Network.from_weights([[[0.0] * 4] * 5], biases=[[0.0] * 5]),  # 20 + 5
         lambda: nn.Layer(3, 7),
     ):
         with pytest.raises(ValueError, match="more than the limit of 20"):

@@ -20,6 +20,10 @@ def test_sgd_step_is_w_minus_lr_grad() -> None:
     assert (a.data, b.data) == pytest.approx((0.95, -1.6), abs=1e-15)
     opt.zero_grad()
     assert (a.grad, b.grad) == (0.0, 0.0)
+    z = Value(-0.0)  # exactly w − η·g, to the sign of a zero: −0 − 0.1·(−0) is +0
+    z.grad = -0.0
+    nn.SGD([z], lr=0.1).step()
+    assert math.copysign(1.0, z.data) == 1.0
 
 
 def test_sgd_momentum_by_hand() -> None:
@@ -70,6 +74,7 @@ def test_optimizers_minimise_a_quadratic(make: Any) -> None:
         (lambda: nn.SGD([V], lr=math.nan), ValueError, "finite"),
         (lambda: nn.SGD([V], lr="0.1"), TypeError, "real number.*got str"),
         (lambda: nn.SGD([V], lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+        (lambda: nn.SGD([V], momentum="0.9"), TypeError, "^momentum must be a real number"),
         (lambda: nn.Adam([V], betas=(0.9,)), TypeError, "betas must be a pair"),
         (lambda: nn.Adam([V], betas=(0.9, 1.5)), ValueError, r"betas\[1\] must be in"),
         (lambda: nn.Adam([V], eps=-1.0), ValueError, "eps must be positive"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -104,7 +105,9 @@ def test_custom_loss() -> None:
         ({"optimizer": 0.1, "lr": 0.1}, ValueError, "either an optimizer or lr"),
         ({"optimizer": "sgd"}, TypeError, "optimizer must be an nn.Optimizer or a learning rate"),
         ({"lr": -1.0}, ValueError, "must be positive"),
-        ({"loss": "mse"}, TypeError, "loss must be a function"),
+        ({"loss": "mse"}, TypeError, "loss must be a function .*, got str 'mse'"),
+        ({"progress": 1}, TypeError, "^progress must be True or False, got int 1"),
+        ({"compile": "yes"}, TypeError, "^compile must be True or False, got str 'yes'"),
     ],
 )
 def test_bad_training_input_changes_nothing(
@@ -124,7 +127,7 @@ def test_optimizer_of_another_network_is_refused() -> None:
         nn.train(net, XOR_X, XOR_Y, optimizer=nn.SGD(other.parameters()), progress=False)
     with pytest.raises(ValueError, match="either an optimizer or lr"):
         nn.train(net, XOR_X, XOR_Y, optimizer=nn.SGD(net.parameters()), lr=0.1, progress=False)
-    with pytest.raises(TypeError, match=r"train needs a model: an nn\.Network, or anything"):
+    with pytest.raises(TypeError, match=r"^train needs a model: an nn\.Network, .* got str 'net'$"):
         nn.train("net", XOR_X, XOR_Y)
 
 
@@ -260,6 +263,10 @@ def test_class_index_targets_with_cross_entropy() -> None:
     assert h1[-1] < h1[0]
 
 
+def half(prediction: Any, target: Any) -> float:
+    return 0.5  # not a Value: train refuses it, naming this function
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
@@ -269,11 +276,22 @@ def test_class_index_targets_with_cross_entropy() -> None:
         ({"xs": {(0.0, 0.0), (1.0, 1.0)}}, TypeError, r"xs must be a list.*set.*no order"),
         ({"ys": {0: [0.0], 1: [1.0]}}, TypeError, r"ys must be a list.*dict"),
         ({"xs": [{0.0, 1.0}] * 4}, TypeError, r"xs\[0\] must be a list.*set.*no order"),
-        ({"loss": lambda p, y: None}, TypeError, r"returned NoneType None"),
+        ({"loss": lambda p, y: None}, TypeError, r"; loss\(prediction, target\) returned NoneType"),
         ({"loss": lambda p, y: 0.5}, TypeError, r"must return a Value.*returned float 0\.5"),
+        ({"loss": half}, TypeError, r"; half\(prediction, target\) returned float 0\.5"),
+        (  # a callable without a __name__ is called "loss" too
+            {"loss": functools.partial(lambda p, y, value: value, value=0.5)},
+            TypeError,
+            r"; loss\(prediction, target\) returned float 0\.5",
+        ),
+        ({"optimizer": 0.5, "lr": 0.1}, ValueError, r"not both; got optimizer=0\.5 and lr=0\.1"),
         ({"shuffle": 1}, TypeError, "shuffle must be True or False"),
         ({"seed": 1.5}, TypeError, "seed must be an integer or None, got float 1.5"),
-        ({"optimizer": True}, TypeError, "optimizer must be an nn.Optimizer or a learning rate"),
+        (
+            {"optimizer": True},
+            TypeError,
+            "optimizer must be an nn.Optimizer or a .*, got bool True",
+        ),
     ],
 )
 def test_bad_targets_and_losses_change_nothing(
@@ -495,6 +513,74 @@ def test_ctrl_c_during_an_optimizer_step_lets_the_step_finish(python_sigint: Non
         opt.step()
     assert net.weight_matrices() == unshuffled.weight_matrices()  # three whole steps, no half
     assert net.bias_vectors() == unshuffled.bias_vectors()
+
+
+@pytest.mark.parametrize(
+    ("calls", "where"),
+    [
+        (1, "in epoch 1 of 3, after 0 of its 4 steps"),
+        (5, "after epoch 1 of 3"),  # between two epochs
+        (6, "in epoch 2 of 3, after 1 of its 4 steps"),
+    ],
+)
+def test_ctrl_c_says_where_training_stopped(
+    calls: int, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = itertools.count(1)
+
+    def loss(prediction: list[Value], target: list[float]) -> Value:
+        if next(count) == calls:  # Ctrl-C while this call computes the loss
+            raise KeyboardInterrupt
+        return nn.mse(prediction, target)
+
+    net = nn.Network([2, 2, 1], seed=0)
+    history = nn.train(net, XOR_X, XOR_Y, 3, 0.5, loss=loss, progress=False)
+    assert history.interrupted and history.steps == calls - 1
+    assert f"train: interrupted (Ctrl-C) {where}; " in capsys.readouterr().out
+
+
+def test_ctrl_c_outside_a_step_stops_at_once(python_sigint: None) -> None:
+    count = itertools.count(1)
+
+    def loss(prediction: list[Value], target: list[float]) -> Value:
+        if next(count) == 3:  # a real SIGINT while the third loss is computed, between steps
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler runs here
+        return nn.mse(prediction, target)
+
+    net = nn.Network([2, 2, 1], seed=0)
+    history = nn.train(net, XOR_X, XOR_Y, 3, 0.5, loss=loss, progress=False)
+    assert history.interrupted and history.steps == 2  # the third step never began
+
+
+def test_train_steps_with_sgd_and_a_learning_rate_of_a_tenth_by_default() -> None:
+    net, by_hand = nn.Network([2, 2, 1], seed=0), nn.Network([2, 2, 1], seed=0)
+    nn.train(net, XOR_X[:1], XOR_Y[:1], epochs=1, progress=False)
+    nn.mse(by_hand(XOR_X[0]), XOR_Y[0]).backward()
+    nn.SGD(by_hand.parameters(), lr=0.1).step()
+    assert net.weight_matrices() == by_hand.weight_matrices()
+    assert len(nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], progress=False)) == 100
+
+
+def test_compiled_training_refuses_a_loss_that_branches_on_its_numbers() -> None:
+    import autograd
+
+    def branchy(prediction: list[Value], target: list[float]) -> Value:
+        return nn.mse(prediction, target) if prediction[0].data > 0 else nn.mse(target, target)
+
+    net = nn.Network([1, 1], seed=0)
+    before = net.weight_matrices()
+    nn.train(net, [[1.0]], [[0.0]], epochs=1, loss=branchy, progress=False)  # eager: fine
+    with pytest.raises(autograd.TraceError, match=r"\.data reads the number"):
+        nn.train(net, [[1.0]], [[0.0]], epochs=1, loss=branchy, progress=False, compile=True)
+    assert net.weight_matrices() != before
+
+
+def test_the_progress_bar_counts_epochs_of_train(capsys: pytest.CaptureFixture[str]) -> None:
+    nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], epochs=3)
+    bar = capsys.readouterr().err.rstrip().split("\r")[-1]
+    assert bar.startswith("train: 100%") and "3/3" in bar and "mean mse=" in bar
+    assert "epoch/s" in bar or "s/epoch" in bar
 
 
 def test_without_ctrl_c_nothing_is_interrupted(python_sigint: None) -> None:
