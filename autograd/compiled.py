@@ -29,7 +29,7 @@ import linecache
 import numbers
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .numbers import as_list, describe, real, unordered
@@ -201,21 +201,22 @@ class Compiled:
         assert key is not None
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = self._trace(samples[0])
+            plan = self._plans[key] = self._trace(key, flats[0])
         self._last = plan
         try:
             losses = plan.run(flats, self.params, scale)
         except (ArithmeticError, ValueError, TypeError):
             losses = None
         if losses is None:  # an error, or inf or nan: the eager engine says what and where
-            return self._eager(samples, scale)
+            return self._eager(key, flats, scale)
         return losses
 
-    def _eager(self, samples: list[tuple[Any, ...]], scale: float) -> list[float]:
+    def _eager(self, key: tuple[Any, ...], flats: list[list[float]], scale: float) -> list[float]:
         """The same step by the eager engine: its error if there is one, else its result."""
         outs = []
-        for args in samples:
-            out = self.fn(*(_stand_ins(a, self._where(j), {}) for j, a in enumerate(args)))
+        for flat in flats:
+            floats = iter(flat)
+            out = self.fn(*(_stand_ins(s, floats, self._where(j), {}) for j, s in enumerate(key)))
             if not isinstance(out, Value):
                 raise TypeError(f"{self.name} returned {describe(out)}, not a Value")
             outs.append(out)
@@ -231,10 +232,12 @@ class Compiled:
         """The name of argument k, for messages."""
         return self._arg_names[k] if k < len(self._arg_names) else f"arg{k}"
 
-    def _trace(self, args: Sequence[Any]) -> _Plan:
-        """Call ``fn`` on Values standing in for ``args``; generate the code of its graph."""
+    def _trace(self, key: tuple[Any, ...], flat: list[float]) -> _Plan:
+        """Call ``fn`` on Values standing in for the arguments (their numbers ``flat``, their
+        structure ``key``); generate the code of its graph."""
         arguments: dict[Value, str] = {}  # each stand-in → its variable in the code
-        values = [_stand_ins(a, self._where(k), arguments) for k, a in enumerate(args)]
+        floats = iter(flat)
+        values = [_stand_ins(s, floats, self._where(k), arguments) for k, s in enumerate(key)]
         used: set[str] = set()
         for v, var in arguments.items():  # x1 from x[1] and an argument named x1: x1, x1_
             while var in used:
@@ -323,21 +326,23 @@ def _number(a: object, where: str) -> float:
         ) from None
 
 
-def _stand_ins(a: Any, where: str, made: dict[Value, str]) -> Any:
-    """Leaf Values labelled ``x[0]``…, holding ``a``'s numbers in its structure; ``made`` gets
-    each one's variable name in the generated code (x0, x1, …)."""
-    items = as_list(a)
-    if items is not None:
-        return [_stand_ins(x, f"{where}[{k}]", made) for k, x in enumerate(items)]
-    v = Value(_number(a, where), where)
-    made[v] = _variable(where)
-    return v
+def _stand_ins(shape: Any, floats: Iterator[float], where: str, made: dict[Value, str]) -> Any:
+    """Leaf Values labelled ``x[0]``…, holding the next of ``floats`` in the structure
+    ``shape`` (as ``_flatten`` gives it); ``made`` gets each one's variable name in the
+    generated code (x0, x1, …). The arguments themselves are read once, by ``_flatten``: an
+    iterator among them is used up there."""
+    if shape is None:
+        v = Value(next(floats), where)
+        made[v] = _variable(where)
+        return v
+    shapes = [None] * shape if isinstance(shape, int) else shape
+    return [_stand_ins(s, floats, f"{where}[{k}]", made) for k, s in enumerate(shapes)]
 
 
 def _variable(where: str) -> str:
     """``x[0][2]`` → ``x0_2``, the variable of one argument number in the generated code."""
-    name, _, rest = where.partition("[")
-    if not name.isidentifier() or keyword.iskeyword(name) or _RESERVED.fullmatch(name):
+    name, _, rest = where.partition("[")  # an identifier: a parameter's name, or arg0, arg1, …
+    if _RESERVED.fullmatch(name):
         name = "arg_" + name
     indices = re.findall(r"\d+", rest)
     return (
@@ -402,7 +407,7 @@ class _Codegen:
         if name is None:
             base = prim.name
             if base.startswith("**"):  # x**2 → pow2, x**-0.5 → pow_m0_5
-                base = "pow" + base[2:].replace("-", "_m").replace(".", "_").replace("+", "")
+                base = "pow" + base[2:].replace("-", "_m").replace("+", "")
             base = re.sub(r"\W", "_", base)
             if not base.isidentifier() or keyword.iskeyword(base) or _RESERVED.fullmatch(base):
                 base = f"f_{base}"
@@ -769,10 +774,26 @@ def _shared(local: Sequence[Any]) -> set[int]:
 
 
 def _returns_float(prim: Primitive) -> bool:
-    """True for the op table's own forwards, and Python's math and operator functions: given
-    floats they return a float or raise, so the code calls them unchecked."""
-    module = getattr(prim.forward, "__module__", None)
-    return module in ("autograd.ops", "math", "_operator", "operator")
+    """True for the op table's own forwards, and those of Python's math and operator functions
+    that, given floats, return a float or raise: the code calls them unchecked. Others
+    (``math.floor`` returns an int) are called through the primitive's checks, as in eager."""
+    fn = prim.forward
+    module = str(getattr(fn, "__module__", ""))
+    return module == "autograd.ops" or getattr(fn, "__name__", None) in _FLOAT_FUNCTIONS.get(
+        module, ()
+    )
+
+
+_OPERATORS = frozenset("add sub mul truediv floordiv mod neg pos abs".split())  # pow: complex
+_FLOAT_FUNCTIONS = {
+    "math": frozenset(
+        "acos acosh asin asinh atan atan2 atanh cbrt copysign cos cosh degrees erf erfc exp exp2 "
+        "expm1 fabs fmod gamma hypot ldexp lgamma log log10 log1p log2 pow radians remainder "
+        "sin sinh sqrt tan tanh".split()
+    ),
+    "operator": _OPERATORS,
+    "_operator": _OPERATORS,
+}
 
 
 def _expression(prim: Primitive) -> tuple[tuple[str, ...], ast.expr] | None:

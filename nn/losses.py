@@ -126,7 +126,10 @@ def binary_cross_entropy(
 
 def log_softmax(zs: Vector) -> list[Value]:
     """ln softmax(z)ᵢ = zᵢ − ln Σⱼ e^zⱼ for every i, stable for any finite zᵢ (log-sum-exp)."""
-    z = _predictions(zs, "log_softmax")
+    return _log_softmax(_predictions(zs, "log_softmax"))
+
+
+def _log_softmax(z: list[Value]) -> list[Value]:
     lse: Value = logsumexp(len(z))(*z)
     return [zi - lse for zi in z]
 
@@ -136,7 +139,7 @@ def softmax(zs: Vector) -> list[Value]:
 
     Computed as e^(zᵢ − ln Σⱼ e^zⱼ), whose exponent is ≤ 0, so no e^z overflows.
     """
-    return [v.exp() for v in log_softmax(zs)]
+    return [v.exp() for v in _log_softmax(_predictions(zs, "softmax"))]
 
 
 def cross_entropy(logits: Vector, target: int | Sequence[Value | float]) -> Value:

@@ -1015,6 +1015,25 @@ def test_a_user_forward_returning_a_numpy_number_gives_python_floats():
     assert loss == float(np.tanh(1.0)) and w.grad == 2.0 * (1.0 - loss * loss)
 
 
+@pytest.mark.parametrize("forward", [math.floor, math.ceil, math.trunc])
+def test_a_math_forward_that_returns_an_int_gives_a_float_as_in_eager(forward):
+    # math.floor and its kin return ints: the code calls them through the primitive's checks
+    step_down = primitive(f"test_{forward.__name__}", forward, lambda a, out: (0.0,))
+    w = Value(2.5, "w")
+    loss = compile(lambda x: step_down(w * x), [w])(1.0)
+    assert type(loss) is float and loss == float(forward(2.5))
+
+
+def test_arguments_that_can_be_read_once_are_read_once():
+    # a generator is used up when the arguments are flattened; tracing and replay use that
+    w = Value(0.5, "w")
+    fast = compile(lambda xs: (w * xs[0] + xs[1]) ** 2, [w])
+    first = fast(x for x in [1.0, 2.0])
+    assert first == (0.5 + 2.0) ** 2 and w.grad == 2 * 2.5 * 1.0
+    assert fast(iter([3.0, 4.0])) == (1.5 + 4.0) ** 2
+    assert fast.map([iter([1.0, 2.0]), (x for x in (3.0, 4.0))]) == [6.25, 30.25]
+
+
 def test_a_traceback_through_the_generated_code_shows_its_lines():
     # the code is registered with linecache: tracebacks quote it, inspect reads it back whole
     def forward(a: float) -> float:

@@ -232,6 +232,18 @@ def test_bce_bad_input(call: Any, error: type[Exception], words: list[str]) -> N
         assert w in str(info.value)
 
 
+@pytest.mark.parametrize("loss", [nn.softmax, nn.log_softmax])
+@pytest.mark.parametrize(
+    ("zs", "error"), [([], ValueError), ("z", TypeError), ([1.0, None], TypeError)]
+)
+def test_softmax_and_log_softmax_errors_name_the_function_called(
+    loss: Any, zs: Any, error: type[Exception]
+) -> None:
+    with pytest.raises(error) as info:
+        loss(zs)
+    assert str(info.value).startswith(loss.__name__ + " ")  # softmax, not log_softmax
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(wide, min_size=1, max_size=5), st.data())
 def test_softmax_log_softmax_cross_entropy_match_the_definitions(
