@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from .numbers import as_list, describe, real, unordered
+from .numbers import as_list, counted, describe, real, unordered
 from .primitive import Primitive
 from .value import (
     Value,
@@ -172,11 +172,9 @@ class Compiled:
         return self._last.source
 
     def __repr__(self) -> str:
-        n, p = len(self._plans), len(self.params)
-        return (
-            f"<compiled {self.name}: {p} parameter{'' if p == 1 else 's'}, traced for {n} "
-            f"argument structure{'' if n == 1 else 's'}>"
-        )
+        parameters = counted(len(self.params), "parameter")
+        structures = counted(len(self._plans), "argument structure")
+        return f"<compiled {self.name}: {parameters}, traced for {structures}>"
 
     # -- running -----------------------------------------------------------------------------
 

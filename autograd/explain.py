@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .backward import grad
-from .numbers import describe
+from .numbers import counted, describe
 from .paths import formula_name, path_graph
 from .render import format_number, parenthesized
 from .value import Value
@@ -79,14 +79,13 @@ class Explanation:
 
     def __repr__(self) -> str:
         root, w = formula_name(self.root, self.root), formula_name(self.w, self.root)
-        paths = f"{self.count} path{'s' * (self.count != 1)}"
-        return f"<Explanation of ∂{root}/∂{w} = {self.total:.6g}: {paths}>"
+        return f"<Explanation of ∂{root}/∂{w} = {self.total:.6g}: {counted(self.count, 'path')}>"
 
     def _text(self, f: _Format) -> list[str]:
         root, w = self.root, self.w
         lhs = f.partial(root, w, root)
         n = self.count
-        paths = f"{n} path{'s' * (n != 1)}"
+        paths = counted(n, "path")
         out: list[str] = []
         if self.paths:
             out.append(

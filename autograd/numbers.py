@@ -7,9 +7,14 @@ import numbers
 from collections.abc import Iterable, Mapping, MappingView, Set
 from typing import Any
 
-__all__ = ["as_list", "describe", "positive_int", "real", "short", "unordered"]
+__all__ = ["as_list", "counted", "describe", "positive_int", "real", "short", "unordered"]
 
 _UNORDERED = (Set, Mapping, MappingView)  # sets, dicts and their views: no order to index by
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless n is 1: "1 input", "3 parameters"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def short(x: object, limit: int = 80) -> str:

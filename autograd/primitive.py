@@ -21,7 +21,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .numbers import describe, real
+from .numbers import counted, describe, real
 
 __all__ = ["Primitive", "lookup", "primitive"]
 
@@ -75,8 +75,7 @@ class Primitive:
     def __call__(self, *args: Any) -> Any:
         """f(args): a float for numbers, a Value when any argument is a Value."""
         if len(args) != self.arity:
-            s = "" if self.arity == 1 else "s"
-            raise TypeError(f"{self.name} takes {self.arity} input{s}, got {len(args)}")
+            raise TypeError(f"{self.name} takes {counted(self.arity, 'input')}, got {len(args)}")
         tracer: Any = None
         floats = True
         for x in args:
@@ -102,9 +101,8 @@ class Primitive:
         """The result of ``local_grads`` as a tuple, or TypeError if it is not one derivative
         per input (a rule returning too few would otherwise drop a term silently)."""
         if not isinstance(local, (tuple, list)) or len(local) != self.arity:
-            n = self.arity
             raise TypeError(
-                f"local_grads of {self.name} must return {n} derivative{'s' if n > 1 else ''} "
+                f"local_grads of {self.name} must return {counted(self.arity, 'derivative')} "
                 f"(one per input), got {describe(local)}"
             )
         return tuple(local)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
-from autograd.numbers import describe, real
+from autograd.numbers import counted, describe, real
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
@@ -53,10 +53,6 @@ class Optimizer:
             for p, x in zip(self.params, old):
                 p.data = x
             raise
-
-    def _count(self) -> str:
-        n = len(self.params)
-        return f"{n} parameter{'' if n == 1 else 's'}"
 
     def _name(self, k: int) -> str:
         p = self.params[k]
@@ -108,7 +104,8 @@ class SGD(Optimizer):
             self._velocity = v
 
     def __repr__(self) -> str:
-        return f"SGD({self._count()}, lr={self.lr!r}, momentum={self.momentum!r})"
+        params = counted(len(self.params), "parameter")
+        return f"SGD({params}, lr={self.lr!r}, momentum={self.momentum!r})"
 
 
 class Adam(Optimizer):
@@ -162,7 +159,8 @@ class Adam(Optimizer):
         self.t, self._m, self._v = t, m, v
 
     def __repr__(self) -> str:
-        return f"Adam({self._count()}, lr={self.lr!r}, betas={self.betas!r})"
+        params = counted(len(self.params), "parameter")
+        return f"Adam({params}, lr={self.lr!r}, betas={self.betas!r})"
 
 
 def _positive(x: object, what: str) -> float:

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from autograd.numbers import as_list, describe, positive_int, real, short, unordered
+from autograd.numbers import as_list, counted, describe, positive_int, real, short, unordered
 
 
 def test_short_cuts_long_reprs_to_the_limit_with_an_ellipsis():
@@ -39,3 +39,8 @@ def test_real_and_positive_int():
     with pytest.raises(ValueError, match="n must be a positive integer, got 0"):
         positive_int(0, "n")
     assert as_list("ab") is None and as_list((1, 2)) == [1, 2]
+
+
+def test_counted_is_plural_unless_one() -> None:
+    assert [counted(n, "path") for n in (0, 1, 2)] == ["0 paths", "1 path", "2 paths"]
+    assert counted(1, "argument structure") == "1 argument structure"
