@@ -835,6 +835,21 @@ def _values(a):
     return [_values(x) for x in a] if isinstance(a, list) else Value(a)
 
 
+def _assert_equals_eager_in_the_golden_code(fn, params, args, golden):
+    """``compile(fn, params)(*args)`` gives the eager loss and gradients, bit for bit, by the
+    code in tests/golden/``golden``."""
+    fast = compile(fn, params)
+    loss = fast(*args)
+    grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    eager = fn(*[_values(a) for a in args])
+    eager.backward()
+    assert (loss, grads) == (eager.data, [p.grad for p in params])
+    golden_code = Path(__file__).resolve().parent / "golden" / golden
+    assert fast.source == golden_code.read_text(encoding="utf-8")
+
+
 def test_argument_variables_avoid_the_codes_own_names_and_one_another():
     # seed and losses are the code's own names: arg_seed, arg_losses; x[1] and the argument x1
     # would both be x1: the second is x1_; y2[0] is y2_0, not y20 (nor y2[0]'s x0_… twin);
@@ -918,15 +933,7 @@ def test_the_generated_code_of_a_loss_with_every_kind_of_operation():
         f = logsumexp(3)(a, c, y) + cube(w) + (a - 1e-3) * -2.5 + 2.0**-w
         return d + e + f + abs(a).relu()
 
-    fast = compile(g, params=[w, b])
-    loss = fast([2.0, 3.0], 0.25)
-    grads = (w.grad, b.grad)
-    w.grad = b.grad = 0.0
-    eager = g([Value(2.0), Value(3.0)], 0.25)
-    eager.backward()
-    assert (loss, grads) == (eager.data, (w.grad, b.grad))
-    golden = Path(__file__).resolve().parent / "golden" / "compiled-source.txt"
-    assert fast.source == golden.read_text(encoding="utf-8")
+    _assert_equals_eager_in_the_golden_code(g, [w, b], ([2.0, 3.0], 0.25), "compiled-source.txt")
 
 
 def test_the_code_of_rules_written_by_a_user_with_every_operator():
@@ -948,14 +955,7 @@ def test_the_code_of_rules_written_by_a_user_with_every_operator():
     def h(x):
         return softsign(w * x) + two_to(w) + mix(w, w + x)
 
-    fast = compile(h, [w])
-    loss, grad_w = fast(2.0), w.grad
-    w.grad = 0.0
-    eager = h(Value(2.0))
-    eager.backward()
-    assert (loss, grad_w) == (eager.data, w.grad)
-    golden = Path(__file__).resolve().parent / "golden" / "compiled-user-rules.txt"
-    assert fast.source == golden.read_text(encoding="utf-8")
+    _assert_equals_eager_in_the_golden_code(h, [w], (2.0,), "compiled-user-rules.txt")
 
 
 def _sq_exp_rule(a, out):
@@ -985,14 +985,7 @@ def test_the_code_names_its_functions_and_shares_what_a_rule_reuses():
         b = w**2.5 + w**-0.5 + (-w) ** 2 + (w - x) - (x - w) + w / (x * w)
         return a + b + ops.step(w) + ops.sign(w) + (w**3) ** 2
 
-    fast = compile(k, [w])
-    loss, grad_w = fast(2.0), w.grad
-    w.grad = 0.0
-    eager = k(Value(2.0))
-    eager.backward()
-    assert (loss, grad_w) == (eager.data, w.grad)
-    golden = Path(__file__).resolve().parent / "golden" / "compiled-names-and-temporaries.txt"
-    assert fast.source == golden.read_text(encoding="utf-8")
+    _assert_equals_eager_in_the_golden_code(k, [w], (2.0,), "compiled-names-and-temporaries.txt")
 
 
 @pytest.mark.parametrize(

@@ -241,17 +241,22 @@ def test_path_graph_names_what_is_not_a_value() -> None:
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def test_an_unlabelled_root_and_terms_in_the_order_of_the_graph() -> None:
-    # root = z·h + z with z = 2w, h = w − 5 at w = 3 (z = 6, h = −2): ∂root/∂z = h + 1 = −1,
-    # ∂root/∂h = z = 6, so ∂root/∂w = (−1)·2 + 6·1 = 4. The unlabelled root is "root" in
-    # formulas and "the Value" in words; z (computed first) comes before h though 6 > −2.
+def two_paths(z_label: str) -> tuple[Value, Value]:
+    """(root, w): root = z·h + z, unlabelled, with z = 2w (labelled ``z_label``), h = w − 5
+    and w = 3, so z = 6, h = −2. Two paths from w: ∂root/∂w = (h + 1)·2 + z·1 = 4."""
     w = Value(3.0, "w")
     z = w * 2.0
-    z.label = "z₁⁽²⁾"
+    z.label = z_label
     h = w - 5.0
     h.label = "h"
-    root = z * h + z
-    e = explain(root, w)
+    return z * h + z, w
+
+
+def test_an_unlabelled_root_and_terms_in_the_order_of_the_graph() -> None:
+    # ∂root/∂z = h + 1 = −1, ∂root/∂h = z = 6, so ∂root/∂w = (−1)·2 + 6·1 = 4. The unlabelled
+    # root is "root" in formulas and "the Value" in words; z (computed first) comes before h
+    # though 6 > −2.
+    e = explain(*two_paths("z₁⁽²⁾"))
     assert e.total == 4.0 and repr(e) == "<Explanation of ∂root/∂w = 4: 2 paths>"
     assert str(e) + "\n" == (GOLDEN / "explain-unlabelled-root.txt").read_text(encoding="utf-8")
     tex = (GOLDEN / "explain-unlabelled-root.tex").read_text(encoding="utf-8")
@@ -294,12 +299,7 @@ def test_a_term_straight_to_an_unlabelled_root_is_named_root() -> None:
 
 
 def test_the_limit_on_written_paths_is_the_one_given() -> None:
-    w = Value(3.0, "w")
-    z = w * 2.0
-    z.label = "z"
-    h = w - 5.0
-    h.label = "h"
-    e = explain(z * h + z, w, max_paths=1)
+    e = explain(*two_paths("z"), max_paths=1)
     assert e.paths == [] and "too many to write out (more than 1)" in str(e)
 
 

@@ -337,19 +337,26 @@ def test_save_writes_only_to_a_regular_file_or_a_new_path(short_tmp: Path) -> No
     assert sorted(os.listdir(short_tmp)) == sorted(p.name for p in files.values())  # no temp
 
 
+def loading(path: Path) -> tuple[threading.Thread, list[BaseException]]:
+    """``Network.load(path)`` in a thread, given 10 s: the thread (alive if load blocked) and
+    what load raised."""
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            nn.Network.load(path)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    return worker, outcome
+
+
 def test_load_reads_only_regular_files_and_never_blocks(short_tmp: Path) -> None:
     for kind, path in special_files(short_tmp).items():
-        outcome: list[BaseException] = []
-
-        def load(path: Path = path, outcome: list[BaseException] = outcome) -> None:
-            try:
-                nn.Network.load(path)
-            except BaseException as exc:
-                outcome.append(exc)
-
-        worker = threading.Thread(target=load, daemon=True)
-        worker.start()
-        worker.join(timeout=10)
+        worker, outcome = loading(path)
         assert not worker.is_alive(), f"load blocked on a {kind}"
         assert isinstance(outcome[0], ValueError) and f"it is a {kind}" in str(outcome[0])
     with pytest.raises(ValueError, match="/dev/zero: not a network file: it is a character"):
@@ -400,17 +407,7 @@ def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
         return info
 
     monkeypatch.setattr(os, "stat", stat_then_swap)
-    outcome: list[BaseException] = []
-
-    def load() -> None:
-        try:
-            nn.Network.load(path)
-        except BaseException as exc:
-            outcome.append(exc)
-
-    worker = threading.Thread(target=load, daemon=True)
-    worker.start()
-    worker.join(timeout=10)
+    worker, outcome = loading(path)
     blocked = worker.is_alive()
     if blocked:  # a writer lets the open return, so the thread ends
         os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
