@@ -711,9 +711,7 @@ def main() -> int:
                 check=False,
             )
         shutil.move(ROOT / "mutants-mutmut.log", ROOT / "mutants" / "mutmut.log")
-    exit_codes: dict[str, int | None] = {}
-    for meta in (ROOT / "mutants").rglob("*.py.meta"):
-        exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    exit_codes = mutmut_exit_codes()
     for m in mutants:
         if m.in_function:
             if m.name not in exit_codes:
@@ -774,6 +772,15 @@ def main() -> int:
 RESULTS = ROOT / "mutants" / "mutation-results.json"
 
 
+def mutmut_exit_codes() -> dict[str, int | None]:
+    """mutmut's verdict on each of its mutants, as the exit code of its tests (None: not run),
+    from the .meta files it keeps beside its copy of the code in mutants/."""
+    codes: dict[str, int | None] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return codes
+
+
 def sources_hash() -> str:
     digest = hashlib.sha256()
     for package in PACKAGES:
@@ -810,9 +817,7 @@ def recheck_survivors(mutants: list[Mutant], args: argparse.Namespace, started: 
             status[name] = verdict
     else:
         sys.exit("no results of an earlier run to recheck (mutants/mutation-results.json)")
-    exit_codes: dict[str, int | None] = {}
-    for meta in (ROOT / "mutants").rglob("*.py.meta"):
-        exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    exit_codes = mutmut_exit_codes()
     for m in mutants:
         if m.message:
             m.status = status_by_exit_code[exit_codes[m.name]] if m.in_function else "not run"
@@ -830,8 +835,7 @@ def recheck_survivors(mutants: list[Mutant], args: argparse.Namespace, started: 
                 stderr=subprocess.STDOUT,
                 check=False,
             )
-        for meta in (ROOT / "mutants").rglob("*.py.meta"):
-            exit_codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+        exit_codes = mutmut_exit_codes()
         for m in inside:
             m.status = status_by_exit_code[exit_codes[m.name]]
     warm_up()
