@@ -28,8 +28,13 @@ apart: the tests check messages by key words, so wording can change freely. Muta
 apart too. The score is killed / the rest, per file and per package; the exit status is 1 when
 a package is below its target.
 
-Usage: python scripts/mutation.py [--jobs 2] [--skip-mutmut] [--no-fresh] [--only FILE ...]
-       python scripts/mutation.py --recheck    (after changing tests only: the survivors again)
+A run goes on where the last one stopped (Ctrl-C loses nothing): a kill stands while the code
+it was made from is unchanged (for mutmut, the mutated function; for passes 2 and 3, which keep
+their kills in mutants/fresh-kills.json, the mutated file), and every survivor runs again
+against the tests as they are now. Within a mutant's tests, those of its own module's test
+file run first (scripts/mutmut_run.py). After weakening or removing tests, --fresh starts over.
+
+Usage: python scripts/mutation.py [--jobs 2] [--fresh] [--no-fresh] [--only FILE ...]
 """
 
 from __future__ import annotations
@@ -40,7 +45,6 @@ import difflib
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -521,18 +525,27 @@ def run_at_import() -> set[str]:
     return set(done.stdout.split())
 
 
-def recheck(mutants: list[Mutant], workers: int, timeout: float) -> None:
+def recheck(
+    mutants: list[Mutant],
+    workers: int,
+    timeout: float,
+    on_done: Callable[[Mutant], None],
+) -> None:
     """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
     jobs = [Job(ROOT / "mutants", tests_first(m), mutant=m.name, then=ALL_TESTS) for m in mutants]
-    for m, status in zip(mutants, run_jobs(jobs, workers, timeout, "code run at import")):
-        m.status, m.checked_by = status, "fresh process"
+
+    def done(k: int, status: str) -> None:
+        mutants[k].status, mutants[k].checked_by = status, "fresh process"
+        on_done(mutants[k])
+
+    run_jobs(jobs, workers, timeout, "code run at import", done)
 
 
 def run_outside(
     mutants: list[Mutant],
     workers: int,
     timeout: float,
-    on_done: Callable[[Mutant], None] | None = None,
+    on_done: Callable[[Mutant], None],
 ) -> None:
     """Pass 3: each mutant outside functions, in a copy of the code of its own."""
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
@@ -554,13 +567,10 @@ def run_outside(
         ]
 
         def done(k: int, status: str) -> None:
-            mutants[k].status = status
-            if on_done is not None:
-                on_done(mutants[k])
+            mutants[k].status, mutants[k].checked_by = status, "fresh process"
+            on_done(mutants[k])
 
-        statuses = run_jobs(jobs, workers, timeout, "mutants outside functions", done)
-    for m, status in zip(mutants, statuses):
-        m.status, m.checked_by = status, "fresh process"
+        run_jobs(jobs, workers, timeout, "mutants outside functions", done)
 
 
 def report(mutants: list[Mutant], started: float) -> bool:
@@ -629,39 +639,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="processes at once (default 2)")
     parser.add_argument(
-        "--skip-mutmut", action="store_true", help="reuse mutants/ from the last mutmut run"
+        "--fresh",
+        action="store_true",
+        help="judge every mutant afresh (needed after weakening or removing tests: a kill "
+        "otherwise stands while the mutated code is unchanged)",
     )
     parser.add_argument(
         "--only", nargs="*", default=[], help="report (and run passes 2 and 3) for these files only"
     )
     parser.add_argument(
         "--no-fresh", action="store_true", help="skip passes 2 and 3: mutmut's verdicts only"
-    )
-    parser.add_argument(
-        "--recheck",
-        action="store_true",
-        help="after changing tests only: run the last run's survivors again (kills stand)",
-    )
-    parser.add_argument(
-        "--from-log",
-        type=Path,
-        help="with --recheck: the last run's printed report, for a run "
-        "that saved no mutants/mutation-results.json",
-    )
-    parser.add_argument(
-        "--outside-only",
-        type=Path,
-        help="run pass 3 alone (it needs no mutmut run) and write its verdicts to this file",
-    )
-    parser.add_argument(
-        "--outside-from", type=Path, help="take pass 3's verdicts from an --outside-only file"
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=120.0,
-        help="with --outside-only: seconds a mutant's tests may take before it counts as killed "
-        "(raise it when the machine is busy, or slow tests pass for kills)",
     )
     args = parser.parse_args()
     started = time.monotonic()
@@ -679,38 +666,24 @@ def main() -> int:
     for key in sorted(unused):
         print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
 
-    if args.recheck:
-        return recheck_survivors(mutants, args, started)
-    if args.outside_only:  # written as it goes; a second run goes on where the first stopped
-        warm_up()
-        outside = [m for m in mutants if not m.in_function and not m.message]
-        found: dict[str, str] = {}
-        if args.outside_only.exists():
-            data = json.loads(args.outside_only.read_text(encoding="utf-8"))
-            if data["sources"] == sources_hash():
-                found = data["status"]
-        todo = [m for m in outside if m.name not in found]
-        todo.sort(key=lambda m: m.path not in ("autograd/ops.py", "autograd/value.py"))
-        print(f"pass 3 alone: {len(todo)} of {len(outside)} mutants outside functions to run")
-
-        def save(m: Mutant) -> None:
-            found[m.name] = m.status
-            data = {"sources": sources_hash(), "status": found}
-            args.outside_only.write_text(json.dumps(data, indent=0), encoding="utf-8")
-
-        run_outside(todo, args.jobs, args.timeout, save)
-        return 0
-    if not args.skip_mutmut:
-        shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # every mutant judged afresh
-        print(f"pass 1: mutmut run --max-children {args.jobs} (its output: mutants/mutmut.log)")
-        with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
-            subprocess.run(
-                [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(args.jobs)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
-        shutil.move(ROOT / "mutants-mutmut.log", ROOT / "mutants" / "mutmut.log")
+    if args.fresh:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    if (ROOT / "mutants").exists():
+        again = forget_survivors(mutants, run_at_import())
+        print(
+            f"resuming the last run (--fresh starts over): its kills stand where the code is "
+            f"unchanged; its {again} survivors are judged again, by the tests as they are now"
+        )
+    jobs = str(args.jobs)
+    print(f"pass 1: mutmut run --max-children {jobs} (its output: mutants/mutmut.log)")
+    with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
+        subprocess.run(
+            [sys.executable, ROOT / "scripts" / "mutmut_run.py", "run", "--max-children", jobs],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+    shutil.move(ROOT / "mutants-mutmut.log", ROOT / "mutants" / "mutmut.log")
     exit_codes = mutmut_exit_codes()
     for m in mutants:
         if m.in_function:
@@ -734,6 +707,10 @@ def main() -> int:
     ]:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
+    kills = Kills()
+    for m in mutants:
+        if m.status not in KILLED and not m.message:
+            m.status = kills.status(m) or m.status
 
     at_import = run_at_import()
     again = [
@@ -741,35 +718,29 @@ def main() -> int:
         for m in mutants
         if m.in_function
         and not m.message
-        and m.status != "killed"
+        and m.status not in KILLED
         and m.name.partition("__mutmut_")[0] in at_import
     ]
     print(
         f"pass 2: {len(again)} survivors in the {len(at_import)} functions that run at import "
         f"({', '.join(sorted(n.rpartition('.')[2] for n in at_import))}), in fresh processes"
     )
-    recheck(again, args.jobs, timeout)
+    recheck(again, args.jobs, timeout, kills.add)
     outside = [m for m in mutants if not m.in_function and not m.message]
-    if args.outside_from:
-        data = json.loads(args.outside_from.read_text(encoding="utf-8"))
-        if data["sources"] != sources_hash():
-            sys.exit(f"{args.outside_from} was made from other code: run pass 3 again")
-        for m in outside:
-            m.status = data["status"].get(m.name, "not run")
-            m.checked_by = "fresh process"
-        print(f"pass 3: {len(outside)} mutants outside functions, from {args.outside_from}")
-    else:
-        print(f"pass 3: {len(outside)} mutants outside functions, in fresh processes")
-        run_outside(outside, args.jobs, timeout)
+    todo = [m for m in outside if m.status not in KILLED]
+    print(
+        f"pass 3: {len(outside)} mutants outside functions, {len(outside) - len(todo)} killed "
+        f"in earlier runs; the other {len(todo)} in fresh processes"
+    )
+    run_outside(todo, args.jobs, timeout, kills.add)
     for m in mutants:
         if not m.in_function and m.message:
             m.status = "not run"
-    if not args.only:
-        save_results(mutants)
     return 0 if report(mutants, started) else 1
 
 
-RESULTS = ROOT / "mutants" / "mutation-results.json"
+KILLED = ("killed", "timeout")
+NOT_RUN = ("not checked", "not run")
 
 
 def mutmut_exit_codes() -> dict[str, int | None]:
@@ -781,81 +752,67 @@ def mutmut_exit_codes() -> dict[str, int | None]:
     return codes
 
 
-def sources_hash() -> str:
-    digest = hashlib.sha256()
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).glob("*.py")):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def forget_survivors(mutants: list[Mutant], at_import: set[str]) -> int:
+    """Clear mutmut's verdict on each scored survivor of the last run, so that it runs again:
+    tests may have been added since. (Not those in code run at import: mutmut cannot switch
+    them on, and pass 2 runs each again anyway.) The number cleared."""
+    scored = {
+        m.name
+        for m in mutants
+        if m.in_function
+        and not m.message
+        and not m.equivalent
+        and m.name.partition("__mutmut_")[0] not in at_import
+    }
+    cleared = 0
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        again = [
+            name
+            for name, code in codes.items()
+            if name in scored and code is not None and status_by_exit_code[code] not in KILLED
+        ]
+        for name in again:
+            codes[name] = None
+        if again:
+            write_atomically(meta, json.dumps(data, indent=4))
+        cleared += len(again)
+    return cleared
 
 
-def save_results(mutants: list[Mutant]) -> None:
-    """Every mutant's verdict, with the code it was made from, for a later --recheck."""
-    data = {"sources": sources_hash(), "status": {m.name: m.status for m in mutants}}
-    RESULTS.write_text(json.dumps(data, indent=0), encoding="utf-8")
+class Kills:
+    """The kills of passes 2 and 3 (which mutmut does not keep), saved as they come in
+    mutants/fresh-kills.json: each stands while the file of its mutant is unchanged."""
+
+    PATH = ROOT / "mutants" / "fresh-kills.json"
+
+    def __init__(self) -> None:
+        self.sha = {
+            str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for package in PACKAGES
+            for p in sorted((ROOT / package).glob("*.py"))
+        }
+        found = json.loads(self.PATH.read_text(encoding="utf-8")) if self.PATH.exists() else {}
+        current = set(self.sha.values())  # kills in files since changed are dropped
+        self.kills: dict[str, list[str]] = {n: k for n, k in found.items() if k[0] in current}
+
+    def status(self, m: Mutant) -> str | None:
+        """``m``'s status from an earlier run, if it was killed there from this same file."""
+        sha, status = self.kills.get(m.name, ("", ""))
+        return status if sha == self.sha[m.path] else None
+
+    def add(self, m: Mutant) -> None:
+        if m.status in KILLED:
+            self.kills[m.name] = [self.sha[m.path], m.status]
+            write_atomically(self.PATH, json.dumps(self.kills, indent=0))
 
 
-def recheck_survivors(mutants: list[Mutant], args: argparse.Namespace, started: float) -> int:
-    """The last run's verdicts, with its survivors run again against the tests as they are now:
-    what a full run would find, as long as only tests changed (a killed mutant stays killed
-    when tests are added), in a fraction of the time. The code must be the run's."""
-    if RESULTS.exists():
-        data = json.loads(RESULTS.read_text(encoding="utf-8"))
-        if data["sources"] != sources_hash():
-            sys.exit("autograd/ or nn/ changed since the last run: run make mutation in full")
-        status = data["status"]
-    elif args.from_log:  # a run whose script saved no results: its printed survivors
-        status = {m.name: "killed" for m in mutants if not m.message}
-        listed = re.findall(
-            r"   \[([^,\]]+), (survived|no tests|[a-z ]+)\]$",
-            args.from_log.read_text(encoding="utf-8"),
-            re.M,
-        )
-        for name, verdict in listed:
-            if name not in status:
-                sys.exit(f"the log names a mutant this code does not make: {name}")
-            status[name] = verdict
-    else:
-        sys.exit("no results of an earlier run to recheck (mutants/mutation-results.json)")
-    exit_codes = mutmut_exit_codes()
-    for m in mutants:
-        if m.message:
-            m.status = status_by_exit_code[exit_codes[m.name]] if m.in_function else "not run"
-        else:
-            m.status = status.get(m.name, "not checked")
-    again = [m for m in mutants if not m.message and not m.equivalent and m.status not in KILLED]
-    inside = [m for m in again if m.in_function]
-    print(f"recheck: {len(again)} survivors, {len(inside)} of them by mutmut run <names>")
-    if inside:
-        with open(ROOT / "mutants" / "mutmut-recheck.log", "w", encoding="utf-8") as log:
-            subprocess.run(
-                [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(args.jobs)]
-                + [m.name for m in inside],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
-        exit_codes = mutmut_exit_codes()
-        for m in inside:
-            m.status = status_by_exit_code[exit_codes[m.name]]
-    warm_up()
-    timeout = 300.0
-    at_import = run_at_import()
-    fresh = [
-        m
-        for m in again
-        if m.status not in KILLED
-        and (not m.in_function or m.name.partition("__mutmut_")[0] in at_import)
-    ]
-    print(f"recheck: {len(fresh)} of them in fresh processes")
-    recheck([m for m in fresh if m.in_function], args.jobs, timeout)
-    run_outside([m for m in fresh if not m.in_function], args.jobs, timeout)
-    save_results(mutants)
-    return 0 if report(mutants, started) else 1
-
-
-KILLED = ("killed", "timeout")
-NOT_RUN = ("not checked", "not run")
+def write_atomically(path: Path, text: str) -> None:
+    """``path`` holds ``text`` or what it held before, whenever the run is stopped."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 if __name__ == "__main__":
