@@ -30,9 +30,10 @@ a package is below its target.
 
 A run goes on where the last one stopped (Ctrl-C loses nothing): a kill stands while the code
 it was made from is unchanged (for mutmut, the mutated function; for passes 2 and 3, which keep
-their kills in mutants/fresh-kills.json, the mutated file), and every survivor runs again
-against the tests as they are now. Within a mutant's tests, those of its own module's test
-file run first (scripts/mutmut_run.py). After weakening or removing tests, --fresh starts over.
+their kills in mutants/fresh-kills.json, the mutated file); mutmut's survivors run again when
+tests/ changed since, and those of passes 2 and 3 always. Within a mutant's tests, those of its
+own module's test file run first (scripts/mutmut_run.py). After weakening or removing tests,
+--fresh starts over.
 
 Usage: python scripts/mutation.py [--jobs 2] [--fresh] [--no-fresh] [--only FILE ...]
 """
@@ -668,12 +669,16 @@ def main() -> int:
 
     if args.fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    if (ROOT / "mutants").exists():
+    if TESTS_SEEN.exists() and TESTS_SEEN.read_text(encoding="utf-8") == tests_hash():
+        print("resuming the last run (--fresh starts over); the tests are as they were")
+    elif (ROOT / "mutants").exists():
         again = forget_survivors(mutants, run_at_import())
         print(
             f"resuming the last run (--fresh starts over): its kills stand where the code is "
-            f"unchanged; its {again} survivors are judged again, by the tests as they are now"
+            f"unchanged; the tests changed, so its {again} survivors are judged again"
         )
+    (ROOT / "mutants").mkdir(exist_ok=True)
+    write_atomically(TESTS_SEEN, tests_hash())
     jobs = str(args.jobs)
     print(f"pass 1: mutmut run --max-children {jobs} (its output: mutants/mutmut.log)")
     with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
@@ -750,6 +755,17 @@ def mutmut_exit_codes() -> dict[str, int | None]:
     for meta in (ROOT / "mutants").rglob("*.py.meta"):
         codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return codes
+
+
+TESTS_SEEN = ROOT / "mutants" / "tests.sha256"  # the tests the survivors in mutants/ survived
+
+
+def tests_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "tests").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def forget_survivors(mutants: list[Mutant], at_import: set[str]) -> int:
