@@ -31,9 +31,9 @@ a package is below its target.
 A run goes on where the last one stopped (Ctrl-C loses nothing): a kill stands while the code
 it was made from is unchanged (for mutmut, the mutated function; for passes 2 and 3, which keep
 their kills in mutants/fresh-kills.json, the mutated file); mutmut's survivors run again when
-tests/ changed since, and those of passes 2 and 3 always. Within a mutant's tests, those of its
-own module's test file run first (scripts/mutmut_run.py). After weakening or removing tests,
---fresh starts over.
+the code or tests/ changed since, and those of passes 2 and 3 always. Within a mutant's tests,
+those of its own module's test file run first (scripts/mutmut_run.py). After weakening or
+removing tests, --fresh starts over.
 
 Usage: python scripts/mutation.py [--jobs 2] [--fresh] [--no-fresh] [--only FILE ...]
 """
@@ -669,16 +669,19 @@ def main() -> int:
 
     if args.fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    if TESTS_SEEN.exists() and TESTS_SEEN.read_text(encoding="utf-8") == tests_hash():
-        print("resuming the last run (--fresh starts over); the tests are as they were")
+    if SEEN.exists() and SEEN.read_text(encoding="utf-8") == code_and_tests_hash():
+        print("resuming the last run (--fresh starts over); the code and tests are as they were")
     elif (ROOT / "mutants").exists():
+        # mutmut adds to its map of which tests call which function only for new tests, so a
+        # function added or changed would be run with too few tests: the map is made afresh.
+        (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         again = forget_survivors(mutants, run_at_import())
         print(
             f"resuming the last run (--fresh starts over): its kills stand where the code is "
-            f"unchanged; the tests changed, so its {again} survivors are judged again"
+            f"unchanged; the code or tests changed, so its {again} survivors are judged again"
         )
     (ROOT / "mutants").mkdir(exist_ok=True)
-    write_atomically(TESTS_SEEN, tests_hash())
+    write_atomically(SEEN, code_and_tests_hash())
     jobs = str(args.jobs)
     print(f"pass 1: mutmut run --max-children {jobs} (its output: mutants/mutmut.log)")
     with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
@@ -757,14 +760,15 @@ def mutmut_exit_codes() -> dict[str, int | None]:
     return codes
 
 
-TESTS_SEEN = ROOT / "mutants" / "tests.sha256"  # the tests the survivors in mutants/ survived
+SEEN = ROOT / "mutants" / "judged-by.sha256"  # the code and tests the survivors survived
 
 
-def tests_hash() -> str:
+def code_and_tests_hash() -> str:
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "tests").rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for folder in (*PACKAGES, "tests"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
