@@ -314,7 +314,7 @@ def test_from_weights_accepts_numpy_arrays() -> None:
 
 def test_layer_and_neuron_check_their_input() -> None:
     layer = nn.Network([3, 2], seed=0).layers[0]
-    with pytest.raises(ValueError, match="Layer input must have 3 entries, got 2"):
+    with pytest.raises(ValueError, match=r"Layer input must have 3 entries, got 2: \[Value"):
         layer([Value(1.0), Value(2.0)])
     with pytest.raises(ValueError, match="Neuron input must have 2 entries, got 3"):
         nn.Neuron([1.0, 2.0])([1.0, 2.0, 3.0])
