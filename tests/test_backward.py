@@ -84,11 +84,11 @@ def test_grad_of_unused_input_is_zero():
 
 
 def test_grad_rejects_non_values():
-    with pytest.raises(TypeError, match="grad needs a Value as output, got float 1.5"):
+    with pytest.raises(TypeError, match=r"grad needs a Value as output, got float 1\.5"):
         grad(1.5, [Value(1.0)])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"list of Values as inputs, e.g. grad\(y, \[x\]\)"):
         grad(Value(1.0), Value(1.0))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="grad needs Values as inputs, got float 2.5"):
+    with pytest.raises(TypeError, match=r"grad needs Values as inputs, got float 2\.5"):
         grad(Value(1.0), [Value(1.0), 2.5])  # type: ignore[list-item]
 
 
