@@ -357,6 +357,13 @@ def test_layer_checks_and_converts_its_input() -> None:
         layer("abc")
 
 
+def test_a_neuron_keeps_the_values_it_is_given() -> None:
+    w, b = Value(2.0), Value(0.5)
+    neuron = nn.Neuron((w, 3.0), bias=b)  # a tuple, so the weights are not taken as a list
+    assert neuron.weights[0] is w and neuron.bias is b
+    assert isinstance(neuron.weights[1], Value) and neuron.weights[1].data == 3.0
+
+
 def test_layer_biases_must_be_values() -> None:
     with pytest.raises(TypeError, match=r"Layer biases must be Values, got float 0\.5"):
         nn.Layer([[Value(1.0)]], [0.5])  # type: ignore[list-item]
@@ -456,6 +463,7 @@ def test_mlp_has_micrograds_meaning() -> None:
         (lambda: nn.Neuron(0), ValueError, ["Neuron's number of inputs", "0"]),
         (lambda: nn.Neuron([1.0, 2.0], seed=0), ValueError, ["seed", "given its weights"]),
         (lambda: nn.Neuron(3, seed=1.5), TypeError, ["seed", "float 1.5"]),
+        (lambda: nn.Neuron([1.0], bias="b"), TypeError, ["bias", "str 'b'"]),
         (lambda: nn.Layer(2, 0), ValueError, ["Layer's number of neurons", "0"]),
         (lambda: nn.Layer(0, 2), ValueError, ["Layer's number of inputs", "0"]),
         (lambda: nn.Layer([[Value(1.0)]], seed=0), ValueError, ["seed", "given its weights"]),
@@ -532,6 +540,7 @@ def test_numpy_batches_and_scalars_get_one_clear_line() -> None:
         (lambda: nn.Network([1001, 1000], bias=False), "the network", 1_001_000),
         (lambda: nn.MLP(10**6, [2]), "the network", 2 * (10**6 + 1)),
         (lambda: nn.Neuron(10**7), "the Neuron", 10**7),
+        (lambda: nn.Neuron(10**6, bias=0.0), "the Neuron", 10**6 + 1),  # the bias counts
         (lambda: nn.Layer(10**4, 10**4), "the Layer", 10**8),
         (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), "the network", 1001 * 1000),
     ],
