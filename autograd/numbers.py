@@ -65,15 +65,10 @@ def positive_int(x: object, what: str) -> int:
 def as_list(x: object) -> list[Any] | None:
     """``list(x)`` for a list-like ``x`` (list, tuple, numpy array, ...), else None.
 
-    Strings, bytes, unordered collections (sets, dicts and their views), Values (and the other
-    stand-ins a primitive accepts) and 0-d numpy arrays are not list-like here, though Python
-    can iterate some of them.
+    Strings, bytes, unordered collections (sets, dicts and their views) and 0-d numpy arrays are
+    not list-like here, though Python can iterate them; nor are Values, which are not iterable.
     """
-    if (
-        isinstance(x, (str, bytes, *_UNORDERED))
-        or hasattr(type(x), "_trace_rank")
-        or not isinstance(x, Iterable)
-    ):
+    if isinstance(x, (str, bytes, *_UNORDERED)) or not isinstance(x, Iterable):
         return None
     try:
         return list(x)

@@ -52,8 +52,8 @@ def _neuron_output(
     bias: Value | None,
     x: Sequence[Value | float],
     activation: str,
-    label: str = "",
-    z_label: str = "",
+    label: str,
+    z_label: str,
 ) -> Value:
     """f(z) with z = Σⱼ wⱼxⱼ (+ b): one neuron's forward pass, shared by Neuron and Layer.
 

@@ -84,12 +84,20 @@ def test_grad_of_unused_input_is_zero():
 
 
 def test_grad_rejects_non_values():
-    with pytest.raises(TypeError, match="grad needs a Value as output"):
-        grad(1.0, [Value(1.0)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"grad needs a Value as output, got float 1\.5"):
+        grad(1.5, [Value(1.0)])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"list of Values as inputs, e.g. grad\(y, \[x\]\)"):
         grad(Value(1.0), Value(1.0))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="grad needs Values as inputs"):
-        grad(Value(1.0), [1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"grad needs Values as inputs, got float 2\.5"):
+        grad(Value(1.0), [Value(1.0), 2.5])  # type: ignore[list-item]
+
+
+def test_a_local_derivative_that_is_one_still_carries_its_own_derivative():
+    """∂(x·y)/∂x = y, which is 1 at y = 1 but still depends on y: ∂²(x·y)/∂y∂x = 1."""
+    x, y = Value(3.0), Value(1.0)
+    (dx,) = grad(x * y, [x], create_graph=True)
+    assert dx.data == 1.0
+    assert grad(dx, [x, y]) == [0.0, 1.0]
 
 
 SECOND_DERIVATIVES = [

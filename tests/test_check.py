@@ -95,6 +95,26 @@ def test_a_step_too_small_to_resolve_f_is_an_error_not_a_zero():
     assert numerical_grad(lambda xs: xs[0].exp(), [0.0], 1e-8) == [pytest.approx(1.0, rel=1e-7)]
 
 
+def test_where_the_check_for_a_step_too_small_applies():
+    """f = 1 + 10⁻⁸·x: at a relative step h = ε·max(1, |x|) of 10⁻¹⁰ or less, f(x ± h) round to
+    the same float, while a step of 10⁻⁴·max(1, |x|) shows the slope."""
+
+    def f(xs):
+        return 1.0 + xs[0] * 1e-8
+
+    assert numerical_grad(f, [0.0], 1e-10) == [0.0]  # the check starts below 10⁻¹⁰
+    with pytest.raises(ValueError, match=r"differ by 0\.0 \(rounding\), while a step of 0\.0001"):
+        numerical_grad(f, [0.0], 9e-11)
+    # far from 0 the probe is relative too: 10⁻⁴·10⁴ = 1 resolves f = 1 + 10⁻¹²·x
+    with pytest.raises(ValueError, match=r"while a step of 1 shows a slope"):
+        numerical_grad(lambda xs: 1.0 + xs[0] * 1e-12, [1e4], 1e-12)
+    # a fine step that f resolves is no error: x ± 10⁻¹¹ differ by far more than 2 ulps
+    assert numerical_grad(lambda xs: xs[0] * 1.0, [1.0], 1e-11) == [pytest.approx(1.0, rel=1e-4)]
+    # f undefined a probe away (√ of a negative number): the step is given the benefit of the doubt
+    g = numerical_grad(lambda xs: 1.0 + xs[0].sqrt() * 1e-9, [1e-5], 1e-12)
+    assert g == [0.0]
+
+
 def test_gradcheck_with_no_inputs_is_an_error_not_agreement():
     with pytest.raises(ValueError, match="at least one input"):
         gradcheck(lambda v: Value(1.0), [])

@@ -262,6 +262,49 @@ def test_unknown_losses_and_reductions_are_refused() -> None:
         nn.backprop(net, x, [0.5, 0.6], loss="cross_entropy")
 
 
+def test_refusals_name_the_argument_and_show_the_value() -> None:
+    net = nn.Network([3, 2, 2], seed=0)
+    x, y = [0.1, 0.2, 0.3], [1.0, 0.0]
+    with pytest.raises(TypeError, match=r"backprop needs an nn\.Network, got int 3"):
+        nn.backprop(3, x, y)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^network input must have 3 entries, got 2: \[0.1, 0.2\]"
+    ):
+        nn.backprop(net, [0.1, 0.2], y)
+    with pytest.raises(ValueError, match=r"^network input must have 3 entries, got 4"):
+        nn.numerical_grad_matrices(net, [*x, 0.4], y)
+    with pytest.raises(ValueError, match=r"^target must have 2 entries, got 1"):
+        nn.backprop(net, x, [1.0])
+    with pytest.raises(TypeError, match=r"^eps must be a real number"):
+        nn.numerical_grad_matrices(net, x, y, eps="small")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("y", "loss"), [([1.0, 0.0], "mse"), ([0.25, 0.75], "cross_entropy")])
+def test_values_count_as_their_numbers(y: list[float], loss: str) -> None:
+    net = nn.Network([3, 2, 2], seed=0)
+    x = [0.1, 0.2, 0.3]
+    given = nn.backprop(net, [Value(v) for v in x], [Value(v) for v in y], loss=loss)
+    assert given == nn.backprop(net, x, y, loss=loss)
+
+
+def test_numerical_grad_matrices_takes_the_step_it_is_given() -> None:
+    """Each entry is (L(w + h) − L(w − h)) / 2h with h = ε·max(1, |w|), computed here by hand;
+    its error grows as ε², so ε = 0.1 and ε = 10⁻⁶ give visibly different answers."""
+    net = nn.Network.from_weights([[[0.5]]], activation="tanh")
+    x, y = [2.0], [0.0]
+
+    def loss(w: float) -> float:
+        return (math.tanh(w * x[0]) - y[0]) ** 2
+
+    for eps in (0.1, 1e-6):
+        (((got,),),) = nn.numerical_grad_matrices(net, x, y, eps=eps)
+        h = eps * max(1.0, 0.5)
+        assert got == pytest.approx((loss(0.5 + h) - loss(0.5 - h)) / (2 * h), rel=1e-9)
+    (((coarse,),),) = nn.numerical_grad_matrices(net, x, y, eps=0.1)
+    (((fine,),),) = nn.numerical_grad_matrices(net, x, y, eps=1e-6)
+    assert abs(coarse - fine) > 1e-3
+
+
 # -- numbers too large: the δ formulas refuse them as autograd does (issue 11, item 4) -----------
 
 

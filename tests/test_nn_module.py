@@ -314,7 +314,7 @@ def test_from_weights_accepts_numpy_arrays() -> None:
 
 def test_layer_and_neuron_check_their_input() -> None:
     layer = nn.Network([3, 2], seed=0).layers[0]
-    with pytest.raises(ValueError, match="Layer input must have 3 entries, got 2"):
+    with pytest.raises(ValueError, match=r"Layer input must have 3 entries, got 2: \[Value"):
         layer([Value(1.0), Value(2.0)])
     with pytest.raises(ValueError, match="Neuron input must have 2 entries, got 3"):
         nn.Neuron([1.0, 2.0])([1.0, 2.0, 3.0])
@@ -355,6 +355,13 @@ def test_layer_checks_and_converts_its_input() -> None:
         layer(["a", 1, 2])
     with pytest.raises(TypeError, match="Layer input must be a list of 3 numbers, got str"):
         layer("abc")
+
+
+def test_a_neuron_keeps_the_values_it_is_given() -> None:
+    w, b = Value(2.0), Value(0.5)
+    neuron = nn.Neuron((w, 3.0), bias=b)  # a tuple, so the weights are not taken as a list
+    assert neuron.weights[0] is w and neuron.bias is b
+    assert isinstance(neuron.weights[1], Value) and neuron.weights[1].data == 3.0
 
 
 def test_layer_biases_must_be_values() -> None:
@@ -456,7 +463,12 @@ def test_mlp_has_micrograds_meaning() -> None:
         (lambda: nn.Neuron(0), ValueError, ["Neuron's number of inputs", "0"]),
         (lambda: nn.Neuron([1.0, 2.0], seed=0), ValueError, ["seed", "given its weights"]),
         (lambda: nn.Neuron(3, seed=1.5), TypeError, ["seed", "float 1.5"]),
+        (lambda: nn.Neuron([1.0], bias="b"), TypeError, ["bias", "str 'b'"]),
         (lambda: nn.Layer(2, 0), ValueError, ["Layer's number of neurons", "0"]),
+        (lambda: nn.Layer(0, 2), ValueError, ["Layer's number of inputs", "0"]),
+        (lambda: nn.Layer([[Value(1.0)]], seed=0), ValueError, ["seed", "given its weights"]),
+        (lambda: nn.Layer([]), ValueError, ["non-empty weight matrix", "[]"]),
+        (lambda: nn.Layer([[]]), ValueError, ["non-empty weight matrix", "[[]]"]),
         (lambda: nn.Layer(2, [3]), TypeError, ["Layer(2, n_out)", "list"]),
         (lambda: nn.Layer(2, 4.0), TypeError, ["Layer(2, n_out)", "float 4.0"]),
         (lambda: nn.MLP(3, 4), TypeError, ["nouts", "[4, 4, 1]", "int 4"]),
@@ -528,6 +540,7 @@ def test_numpy_batches_and_scalars_get_one_clear_line() -> None:
         (lambda: nn.Network([1001, 1000], bias=False), "the network", 1_001_000),
         (lambda: nn.MLP(10**6, [2]), "the network", 2 * (10**6 + 1)),
         (lambda: nn.Neuron(10**7), "the Neuron", 10**7),
+        (lambda: nn.Neuron(10**6, bias=0.0), "the Neuron", 10**6 + 1),  # the bias counts
         (lambda: nn.Layer(10**4, 10**4), "the Layer", 10**8),
         (lambda: nn.Network.from_weights([[[0.0] * 1001] * 1000]), "the network", 1001 * 1000),
     ],
