@@ -448,7 +448,7 @@ def run_jobs(
     results = [""] * len(jobs)
     waiting = list(range(len(jobs)))[::-1]
     running: dict[int, tuple[int, float, str]] = {}  # pid → (job, start, original source)
-    busy: set[Path] = set()
+    busy: set[Path] = set()  # trees with a mutated file written in (pass 3): one job each
     done = 0
     while waiting or running:
         while len(running) < workers:
@@ -467,7 +467,8 @@ def run_jobs(
             if pid == 0:
                 _child(job)
             running[pid] = (k, time.monotonic(), original)
-            busy.add(job.tree)
+            if job.source:
+                busy.add(job.tree)
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             for child, (_, started, _) in running.items():
