@@ -265,6 +265,16 @@ def test_a_leaf_changed_between_two_parts_of_one_graph_is_noticed():
         z.backward()
 
 
+@pytest.mark.parametrize("changed", ["a", "b"])
+def test_the_error_names_the_input_that_changed(changed: str) -> None:
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    y = a * b
+    y.label = "y"
+    (a if changed == "a" else b).data = 5.0
+    with pytest.raises(StaleGraphError, match=rf"^'{changed}' changed after 'y' was computed"):
+        y.backward()
+
+
 def test_data_may_change_before_a_value_is_used():
     x = Value(1.0)
     x.data = 5.0
