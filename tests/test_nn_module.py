@@ -364,6 +364,19 @@ def test_a_neuron_keeps_the_values_it_is_given() -> None:
     assert isinstance(neuron.weights[1], Value) and neuron.weights[1].data == 3.0
 
 
+def test_a_layer_keeps_the_lists_it_is_given_and_checks_their_shapes() -> None:
+    w, b = [Value(1.0), Value(2.0)], [Value(0.5)]
+    layer = nn.Layer([w], b)
+    assert layer.weights[0] is w and layer.biases is b  # shared, not copied
+    assert nn.Layer([tuple(w)], tuple(b)).weights[0] == w  # other sequences are read into lists
+    with pytest.raises(ValueError, match="rows must all have 2 entries; row 1 has 1"):
+        nn.Layer([w, [Value(3.0)]])
+    with pytest.raises(ValueError, match="Layer has 1 neurons but 2 biases"):
+        nn.Layer([w], [Value(0.5), Value(0.6)])
+    with pytest.raises(TypeError, match="biases must be None or a list of Values, got int 3"):
+        nn.Layer([w], 3)  # type: ignore[arg-type]
+
+
 def test_layer_biases_must_be_values() -> None:
     with pytest.raises(TypeError, match=r"Layer biases must be Values, got float 0\.5"):
         nn.Layer([[Value(1.0)]], [0.5])  # type: ignore[list-item]
