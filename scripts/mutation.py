@@ -30,12 +30,13 @@ a package is below its target.
 
 A run goes on where the last one stopped (Ctrl-C loses nothing): a kill stands while the code
 it was made from is unchanged (for mutmut, the mutated function; for passes 2 and 3, which keep
-their kills in mutants/fresh-kills.json, the mutated file); mutmut's survivors run again when
+their verdicts in mutants/fresh-verdicts.json, the mutated file); mutmut's survivors run again when
 the code or tests/ changed since, and those of passes 2 and 3 always. Within a mutant's tests,
 those of its own module's test file run first (scripts/mutmut_run.py). After weakening or
 removing tests, --fresh starts over.
 
-Usage: python scripts/mutation.py [--jobs 2] [--fresh] [--no-fresh] [--only FILE ...]
+Usage: python scripts/mutation.py [--jobs 2] [--fresh] [--only FILE ...]
+       python scripts/mutation.py --report [--only FILE ...]   (runs nothing)
 """
 
 from __future__ import annotations
@@ -650,7 +651,9 @@ def main() -> int:
         "--only", nargs="*", default=[], help="report (and run passes 2 and 3) for these files only"
     )
     parser.add_argument(
-        "--no-fresh", action="store_true", help="skip passes 2 and 3: mutmut's verdicts only"
+        "--report",
+        action="store_true",
+        help="run nothing: print the table and the survivors from the verdicts in mutants/",
     )
     args = parser.parse_args()
     started = time.monotonic()
@@ -668,6 +671,18 @@ def main() -> int:
     for key in sorted(unused):
         print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
 
+    if args.report:
+        if not (ROOT / "mutants").exists():
+            sys.exit("no run to report: mutants/ does not exist (make mutation makes it)")
+        mutmut_statuses(mutants)
+        verdicts = FreshVerdicts()
+        for m in mutants:
+            if not m.in_function:
+                m.status = "not run"
+            if not m.message:
+                m.status = verdicts.last(m) or m.status
+        mutants = [m for m in mutants if not args.only or m.path in args.only]
+        return 0 if report(mutants, started) else 1
     if args.fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     if SEEN.exists() and SEEN.read_text(encoding="utf-8") == code_and_tests_hash():
@@ -693,22 +708,11 @@ def main() -> int:
             check=True,
         )
     shutil.move(ROOT / "mutants-mutmut.log", ROOT / "mutants" / "mutmut.log")
-    exit_codes = mutmut_exit_codes()
-    for m in mutants:
-        if m.in_function:
-            if m.name not in exit_codes:
-                sys.exit(f"mutmut made no mutant {m.name}: is mutants/ from this code?")
-            m.status = status_by_exit_code[exit_codes[m.name]]
-            m.checked_by = "mutmut"
-    print(f"  mutmut: {sum(m.status == 'killed' for m in mutants)} of {len(exit_codes)} killed")
+    mutmut_statuses(mutants)
+    print(f"  mutmut: {sum(m.status == 'killed' for m in mutants)} killed")
 
     if args.only:
         mutants = [m for m in mutants if m.path in args.only]
-    if args.no_fresh:
-        for m in mutants:
-            if not m.in_function:
-                m.status = "not run"
-        return 0 if report(mutants, started) else 1
     warm_up()
     baseline = time.monotonic()
     if run_jobs([Job(ROOT / "mutants", ["tests/"])], 1, 600, "the tests, no mutant") != [
@@ -716,10 +720,10 @@ def main() -> int:
     ]:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
-    kills = Kills()
+    verdicts = FreshVerdicts()
     for m in mutants:
         if m.status not in KILLED and not m.message:
-            m.status = kills.status(m) or m.status
+            m.status = verdicts.kill(m) or m.status
 
     at_import = run_at_import()
     again = [
@@ -734,14 +738,14 @@ def main() -> int:
         f"pass 2: {len(again)} survivors in the {len(at_import)} functions that run at import "
         f"({', '.join(sorted(n.rpartition('.')[2] for n in at_import))}), in fresh processes"
     )
-    recheck(again, args.jobs, timeout, kills.add)
+    recheck(again, args.jobs, timeout, verdicts.add)
     outside = [m for m in mutants if not m.in_function and not m.message]
     todo = [m for m in outside if m.status not in KILLED]
     print(
         f"pass 3: {len(outside)} mutants outside functions, {len(outside) - len(todo)} killed "
         f"in earlier runs; the other {len(todo)} in fresh processes"
     )
-    run_outside(todo, args.jobs, timeout, kills.add)
+    run_outside(todo, args.jobs, timeout, verdicts.add)
     for m in mutants:
         if not m.in_function and m.message:
             m.status = "not run"
@@ -750,6 +754,17 @@ def main() -> int:
 
 KILLED = ("killed", "timeout")
 NOT_RUN = ("not checked", "not run")
+
+
+def mutmut_statuses(mutants: list[Mutant]) -> None:
+    """Each mutant inside a function gets mutmut's verdict from mutants/."""
+    exit_codes = mutmut_exit_codes()
+    for m in mutants:
+        if m.in_function:
+            if m.name not in exit_codes:
+                sys.exit(f"mutmut made no mutant {m.name}: is mutants/ from this code?")
+            m.status = status_by_exit_code[exit_codes[m.name]]
+            m.checked_by = "mutmut"
 
 
 def mutmut_exit_codes() -> dict[str, int | None]:
@@ -802,11 +817,12 @@ def forget_survivors(mutants: list[Mutant], at_import: set[str]) -> int:
     return cleared
 
 
-class Kills:
-    """The kills of passes 2 and 3 (which mutmut does not keep), saved as they come in
-    mutants/fresh-kills.json: each stands while the file of its mutant is unchanged."""
+class FreshVerdicts:
+    """The verdicts of passes 2 and 3 (which mutmut does not keep), saved as they come in
+    mutants/fresh-verdicts.json with a hash of the mutated file: a kill stands while that file
+    is unchanged; a survivor is only reported (--report), and runs again."""
 
-    PATH = ROOT / "mutants" / "fresh-kills.json"
+    PATH = ROOT / "mutants" / "fresh-verdicts.json"
 
     def __init__(self) -> None:
         self.sha = {
@@ -815,18 +831,22 @@ class Kills:
             for p in sorted((ROOT / package).glob("*.py"))
         }
         found = json.loads(self.PATH.read_text(encoding="utf-8")) if self.PATH.exists() else {}
-        current = set(self.sha.values())  # kills in files since changed are dropped
-        self.kills: dict[str, list[str]] = {n: k for n, k in found.items() if k[0] in current}
+        current = set(self.sha.values())  # verdicts on files since changed are dropped
+        self.found: dict[str, list[str]] = {n: v for n, v in found.items() if v[0] in current}
 
-    def status(self, m: Mutant) -> str | None:
-        """``m``'s status from an earlier run, if it was killed there from this same file."""
-        sha, status = self.kills.get(m.name, ("", ""))
+    def last(self, m: Mutant) -> str | None:
+        """``m``'s status in the last run that judged it, if its file is as it was then."""
+        sha, status = self.found.get(m.name, ("", ""))
         return status if sha == self.sha[m.path] else None
 
+    def kill(self, m: Mutant) -> str | None:
+        """``m``'s status if the last run killed it (or timed out) from this same file."""
+        status = self.last(m)
+        return status if status in KILLED else None
+
     def add(self, m: Mutant) -> None:
-        if m.status in KILLED:
-            self.kills[m.name] = [self.sha[m.path], m.status]
-            write_atomically(self.PATH, json.dumps(self.kills, indent=0))
+        self.found[m.name] = [self.sha[m.path], m.status]
+        write_atomically(self.PATH, json.dumps(self.found, indent=0))
 
 
 def write_atomically(path: Path, text: str) -> None:
