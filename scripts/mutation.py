@@ -685,7 +685,8 @@ def main() -> int:
         return 0 if report(mutants, started) else 1
     if args.fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    if SEEN.exists() and SEEN.read_text(encoding="utf-8") == code_and_tests_hash():
+    unchanged = SEEN.exists() and SEEN.read_text(encoding="utf-8") == code_and_tests_hash()
+    if unchanged:
         print("resuming the last run (--fresh starts over); the code and tests are as they were")
     elif (ROOT / "mutants").exists():
         # mutmut adds to its map of which tests call which function only for new tests, so a
@@ -720,10 +721,15 @@ def main() -> int:
     ]:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
+    # A kill stands while the mutated file is unchanged; a survival only while the tests are too.
     verdicts = FreshVerdicts()
+    judged = set()
     for m in mutants:
         if m.status not in KILLED and not m.message:
-            m.status = verdicts.kill(m) or m.status
+            last = verdicts.last(m) if unchanged else verdicts.kill(m)
+            if last:
+                m.status = last
+                judged.add(m.name)
 
     at_import = run_at_import()
     again = [
@@ -732,6 +738,7 @@ def main() -> int:
         if m.in_function
         and not m.message
         and m.status not in KILLED
+        and m.name not in judged
         and m.name.partition("__mutmut_")[0] in at_import
     ]
     print(
@@ -740,9 +747,9 @@ def main() -> int:
     )
     recheck(again, args.jobs, timeout, verdicts.add)
     outside = [m for m in mutants if not m.in_function and not m.message]
-    todo = [m for m in outside if m.status not in KILLED]
+    todo = [m for m in outside if m.status not in KILLED and m.name not in judged]
     print(
-        f"pass 3: {len(outside)} mutants outside functions, {len(outside) - len(todo)} killed "
+        f"pass 3: {len(outside)} mutants outside functions, {len(outside) - len(todo)} judged "
         f"in earlier runs; the other {len(todo)} in fresh processes"
     )
     run_outside(todo, args.jobs, timeout, verdicts.add)
@@ -820,7 +827,7 @@ def forget_survivors(mutants: list[Mutant], at_import: set[str]) -> int:
 class FreshVerdicts:
     """The verdicts of passes 2 and 3 (which mutmut does not keep), saved as they come in
     mutants/fresh-verdicts.json with a hash of the mutated file: a kill stands while that file
-    is unchanged; a survivor is only reported (--report), and runs again."""
+    is unchanged, a survival while the code and the tests are (judged-by.sha256)."""
 
     PATH = ROOT / "mutants" / "fresh-verdicts.json"
 
