@@ -810,7 +810,7 @@ def _expression(prim: Primitive) -> tuple[tuple[str, ...], ast.expr] | None:
     ):
         return None
     try:
-        text = inspect.getsource(fn).strip().rstrip(",")
+        text = inspect.getsource(fn).strip()
     except (OSError, TypeError):
         return None
     params = code.co_varnames[: code.co_argcount]

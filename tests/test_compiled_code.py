@@ -102,6 +102,9 @@ PLAIN = lambda a: a * 2.0  # noqa: E731
 IN_A_GENERATOR = next(
     lambda a: a * 3.0 for _ in range(1)
 )
+AN_ARGUMENT = next(iter((
+    lambda a: a * 5.0,
+)))
 # fmt: on
 # its whole line is parsed, up to the last character
 PICKED = (lambda a: a * 4.0) if USE_LAMBDA else X
@@ -115,11 +118,12 @@ HAS_A_LOCAL = lambda a: (b := a * 2.0) + b  # noqa: E731
         (PLAIN, "a * 2.0"),
         (IN_A_GENERATOR, "a * 3.0"),
         (PICKED, "a * 4.0"),
+        (AN_ARGUMENT, "a * 5.0"),
         # not written out: the code has no SCALE, and b could be one of its own names
         (READS_A_GLOBAL, None),
         (HAS_A_LOCAL, None),
     ],
-    ids=["plain", "in a generator", "in a choice", "reads a global", "has a local"],
+    ids=["plain", "in a generator", "in a choice", "an argument", "reads a global", "has a local"],
 )
 def test_a_lambda_of_its_inputs_and_numbers_alone_is_read_from_its_source(forward, body):
     op = primitive("code_expr", forward, lambda a, out: (1.0,))
