@@ -265,6 +265,14 @@ def test_a_leaf_changed_between_two_parts_of_one_graph_is_noticed():
         z.backward()
 
 
+def test_a_stale_graph_is_named_even_where_the_new_data_breaks_a_rule() -> None:
+    x = Value(1.0, label="x")
+    y = x.log()
+    x.data = 0.0  # ∂ln x/∂x = 1/x would now divide by zero: the stale graph is the news
+    with pytest.raises(StaleGraphError, match="'x' changed"):
+        y.backward()
+
+
 @pytest.mark.parametrize("changed", ["a", "b"])
 def test_the_error_names_the_input_that_changed(changed: str) -> None:
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
@@ -315,10 +323,11 @@ def test_backward_interrupted_by_ctrl_c_changes_no_grad(python_sigint: None) -> 
     from autograd import primitive
 
     # a rule that sends the process a real SIGINT when backward reaches it, halfway through
+    calls: list[float] = []
     interrupt = primitive(
         "interrupt",
         lambda a: a,
-        lambda a, out: (os.kill(os.getpid(), signal.SIGINT) or 1.0,),
+        lambda a, out: (calls.append(a) or os.kill(os.getpid(), signal.SIGINT) or 1.0,),
     )
     x, w = Value(0.5, "x"), Value(2.0, "w")
     x.grad, w.grad = 0.25, -1.0  # accumulated by an earlier backward
@@ -326,6 +335,7 @@ def test_backward_interrupted_by_ctrl_c_changes_no_grad(python_sigint: None) -> 
     y = interrupt(h * w) * x + h  # backward reaches the interrupt after updating some grads
     with pytest.raises(KeyboardInterrupt):
         y.backward()
+    assert len(calls) == 1  # it stops there: no rule runs again to explain the interruption
     assert (x.grad, w.grad) == (0.25, -1.0)
     assert all(v.grad == 0.0 for v in reverse_topological(y) if v.op)
 

@@ -115,6 +115,26 @@ def test_where_the_check_for_a_step_too_small_applies():
     assert g == [0.0]
 
 
+def test_rounding_is_taken_to_move_f_by_at_most_two_ulps():
+    """Below the 10⁻¹⁰ step, f(x ± h) two ulps apart could be rounding alone, so the probe
+    decides; three ulps apart is a slope that f resolved."""
+    u = math.ulp(1.5)
+
+    def stepped(below: int, above: int):  # f = 1.5 near x = 1, a slope of 0.1 a probe away
+        def f(xs):
+            x = xs[0].data
+            if abs(x - 1.0) > 1e-6:
+                return 1.5 + 0.1 * (x - 1.0)
+            return 1.5 + (above * u if x > 1.0 else -below * u if x < 1.0 else 0.0)
+
+        return f
+
+    with pytest.raises(ValueError, match=r"too small to resolve f .* shows a slope"):
+        numerical_grad(stepped(1, 1), [1.0], 1e-12)
+    step = (1.0 + 1e-12) - (1.0 - 1e-12)
+    assert numerical_grad(stepped(1, 2), [1.0], 1e-12) == [3 * u / step]
+
+
 def test_gradcheck_with_no_inputs_is_an_error_not_agreement():
     with pytest.raises(ValueError, match="at least one input"):
         gradcheck(lambda v: Value(1.0), [])

@@ -290,6 +290,12 @@ def test_bad_network_input(x: Any, error: type[Exception], words: list[str]) -> 
             TypeError,
             r"^weights\[0\] \(W⁽¹⁾\) row 1 must be a non-empty list .*got list \[\]",
         ),
+        (  # empty rows are named as such, not counted as parameters, however many
+            [[[]] * 1_000_001],
+            [[0.0] * 1_000_001],
+            TypeError,
+            r"^weights\[0\] \(W⁽¹⁾\) row 0 must be a non-empty list .*got list \[\]",
+        ),
         (
             [[[1.0, 2.0]]],
             [["b"]],
@@ -402,6 +408,8 @@ def test_neuron_and_layer_compute_and_label_alike() -> None:
     out = standalone([1.0, 1.0])
     assert (out.label, out.inputs[0].label) == ("h", "zh")
     assert out.data == pytest.approx(math.tanh(3.5), abs=1e-15)
+    unnamed = nn.Neuron([1.0, 2.0], bias=0.5, activation="tanh")([1.0, 1.0])
+    assert (unnamed.label, unnamed.inputs[0].label) == ("", "")  # drawn by their ops
 
 
 def test_real_numbers_too_large_for_a_float() -> None:

@@ -82,6 +82,16 @@ def test_progress_bar_shows_loss_and_can_be_silenced(capsys: pytest.CaptureFixtu
     assert "3/3" in err and f"mean mse={history[-1]:.4g}" in err
 
 
+def test_the_bar_is_drawn_at_tqdm_pace_not_at_every_epoch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Setting the loss does not redraw the bar: tqdm draws it at most every 0.1 s (and at the
+    end), so drawing does not slow a fast run of many epochs."""
+    history = nn.train(nn.Network([1, 1], seed=0), [[1.0]], [[0.0]], epochs=500)
+    err = capsys.readouterr().err
+    assert err.count("\r") < 100 and f"mean mse={history[-1]:.4g}" in err
+
+
 def test_custom_loss() -> None:
     net = nn.Network([2, 2, 1], seed=0)
     history = nn.train(
@@ -335,9 +345,10 @@ def training_warnings(**kwargs: Any) -> list[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         nn.train(progress=False, **kwargs)
+        call = (__file__, sys._getframe().f_lineno - 1)  # the line that calls train
     assert all(w.category is nn.TrainingWarning for w in caught)
     if not hasattr(nn.train, "__wrapped__"):  # under make mutation, a trampoline calls train
-        assert all(w.filename == __file__ for w in caught)  # they point at the call of train
+        assert all((w.filename, w.lineno) == call for w in caught)  # they point at that call
     return [str(w.message) for w in caught]
 
 

@@ -100,6 +100,7 @@ def test_a_declaration_again_replaces_the_earlier_one() -> None:
         (lambda: sinh(None), TypeError, r"sinh needs numbers or Values, got NoneType"),
         (lambda: sinh(1000.0), OverflowError, r"sinh\(1000\.0\): overflows"),
         (lambda: sinh(Value(1000.0)), OverflowError, r"sinh\(1000\.0\): overflows"),
+        (lambda: fma(1e308, 10.0, 0.0), OverflowError, r"fma\(1e\+308, 10\.0, 0\.0\) overflows"),
         (lambda: sinh(math.nan), ValueError, r"sinh must be a finite number, got nan"),
         (lambda: sin(True), TypeError, r"sin needs numbers or Values, got bool"),
     ],

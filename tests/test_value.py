@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 
-from autograd import Value, numerical_grad, ops
+from autograd import Value, numerical_grad, ops, primitive
+from autograd.value import _binary, _unary
 
 # (name, f, points): every primitive, reached through the public API, with points in its domain.
 OPS = [
@@ -323,3 +325,34 @@ def test_setting_label_and_data_checks_the_new_value():
         v.data = "2"  # type: ignore[assignment]
     v.data = 2
     assert v.data == 2.0 and type(v.data) is float
+
+
+@pytest.mark.parametrize(
+    ("result", "error", "words"),
+    [
+        (3, None, ""),
+        (math.inf, OverflowError, "overflows to inf"),
+        (math.nan, ValueError, "is not a number"),
+        ("1.0", TypeError, "must return a real number"),
+    ],
+)
+def test_operator_factories_keep_every_result_a_finite_float(result, error, words) -> None:
+    """Value's operators are made by two factories. The built-in forwards all return floats and
+    raise on overflow; the factories hold a future one to that, as for any primitive: a forward
+    that returns another number, ±inf, nan or text is converted or named."""
+    unary = _unary(primitive("made_1", lambda a: result, lambda a, out: (0.0,)), "doc")
+    binary = _binary(primitive("made_2", lambda a, b: result, lambda a, b, out: (0.0, 0.0)))
+    for call, shown in [
+        (lambda: unary(Value(1.5)), "made_1(1.5)"),
+        (lambda: binary(Value(1.5), 2.0), "made_2(1.5, 2.0)"),
+    ]:
+        if error is None:
+            out = call()
+            assert type(out.data) is float and out.data == 3.0
+        else:
+            with pytest.raises(error, match=re.escape(shown) + r".*" + words):
+                call()
+
+
+def test_each_operator_method_has_its_docstring() -> None:
+    assert Value.exp.__doc__ == "eˣ." and _unary(ops.exp, "the doc").__doc__ == "the doc"
