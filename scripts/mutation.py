@@ -8,11 +8,11 @@ killed by the tests or listed here as a survivor. Three passes:
    ``mutants/`` with every function behind a trampoline, and runs each mutant, with only the
    tests that were seen calling its function, in a process forked from a server that has
    collected the tests and run none (so no cache holds what the unmutated code computed).
-2. The code that runs while the packages are imported (Value's operator factories, the
-   primitive declarations) ran in that server before any mutant was on: each of its
-   survivors runs again in a fresh process, with the mutant on from the start
-   (MUTANT_UNDER_TEST) and all of tests/. Which functions run at import, mutmut's own
-   trampolines say, in a process that only imports the packages.
+2. Each survivor of mutmut runs again as a plain edit of a copy of the code, in a fresh
+   process, against its module's test file and then all of tests/. mutmut's trampolines
+   let some mutants pass that a plain edit does not: the code that runs while the packages
+   are imported (Value's operator factories, the primitive declarations) ran in mutmut's
+   server before any mutant was on, and a trampoline adds a frame (a warning's stacklevel).
 3. A fresh process per mutant of the code mutmut 3 does not mutate: statements outside any
    function, that is module level and class bodies (the op table's rules, which are lambdas
    at module level; the class attributes that make Value's operators; constants), and the
@@ -30,10 +30,9 @@ a package is below its target.
 
 A run goes on where the last one stopped (Ctrl-C loses nothing): a kill stands while the code
 it was made from is unchanged (for mutmut, the mutated function; for passes 2 and 3, which keep
-their verdicts in mutants/fresh-verdicts.json, the mutated file); mutmut's survivors run again when
-the code or tests/ changed since, and those of passes 2 and 3 always. Within a mutant's tests,
-those of its own module's test file run first (scripts/mutmut_run.py). After weakening or
-removing tests, --fresh starts over.
+their verdicts in mutants/fresh-verdicts.json, the mutated file); a survival stands while the
+code and tests/ are unchanged. Within a mutant's tests, those of its own module's test file run
+first (scripts/mutmut_run.py). After weakening or removing tests, --fresh starts over.
 
 Usage: python scripts/mutation.py [--jobs 2] [--fresh] [--only FILE ...]
        python scripts/mutation.py --report [--only FILE ...]   (runs nothing)
@@ -53,7 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -85,7 +84,7 @@ class Mutant:
     after: str  # and as it is in the mutant
     in_function: bool  # mutmut mutates it (else pass 3 does)
     message: bool  # only the wording of an error or warning message changes
-    source: str = ""  # pass 3: the whole mutated file
+    source: str = ""  # passes 2 and 3: the whole mutated file
     status: str = "not checked"
     checked_by: str = ""
     equivalent: str = ""  # why, from the equivalents file
@@ -191,8 +190,9 @@ def _decorated(node: cst.FunctionDef) -> bool:
     return bool(names) and names not in (["staticmethod"], ["classmethod"])
 
 
-def mutants_of(path: str) -> Iterator[Mutant]:
-    """Every mutant mutmut's operators make of ``path``, named as mutmut names them."""
+def mutants_of(path: str, sources: Container[str] = ()) -> Iterator[Mutant]:
+    """Every mutant mutmut's operators make of ``path``, named as mutmut names them; each
+    outside functions, and each named in ``sources``, with the whole mutated file."""
     code = (ROOT / path).read_text(encoding="utf-8")
     wrapper = MetadataWrapper(cst.parse_module(code))
     visitor = _Visitor(mutation_operators, get_ignored_lines(path, code, wrapper, None))
@@ -219,18 +219,34 @@ def mutants_of(path: str) -> Iterator[Mutant]:
             mangled = mangle_function_name(name=container.name.value, class_name=cls)
             counts[mangled] = counts.get(mangled, 0) + 1
             name = f"{module_name(path)}.{mangled}__mutmut_{counts[mangled]}"
-            yield Mutant(name, path, line, before, after, True, message)
+            source = _mutated(module, node, new) if name in sources else ""
+            yield Mutant(name, path, line, before, after, True, message, source)
         else:
             target = _assigned_name(_top_statement(statement, parents))
             if target in TYPE_ONLY:
                 continue
             outside += 1
-            mutated = deep_replace(module, node, new)
-            assert isinstance(mutated, cst.Module)
             name = f"{path}:{line}:{outside}"
-            mutant = Mutant(name, path, line, before, after, False, message, mutated.code)
+            mutant = Mutant(name, path, line, before, after, False, message)
+            mutant.source = _mutated(module, node, new)
             mutant.public_names = target == "__all__"
             yield mutant
+
+
+def _mutated(module: cst.Module, node: cst.CSTNode, new: cst.CSTNode) -> str:
+    mutated = deep_replace(module, node, new)
+    assert isinstance(mutated, cst.Module)
+    return mutated.code
+
+
+def with_sources(mutants: list[Mutant]) -> None:
+    """Give mutants inside functions their whole mutated file (made again, for these only)."""
+    names = {m.name for m in mutants}
+    made = {
+        m.name: m for path in sorted({m.path for m in mutants}) for m in mutants_of(path, names)
+    }
+    for m in mutants:
+        m.source = made[m.name].source
 
 
 def _top_statement(statement: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
@@ -407,12 +423,12 @@ def warm_up() -> None:
 
 @dataclass
 class Job:
-    """One run of the tests: in ``tree`` (on sys.path first), with ``mutant`` switched on."""
+    """One run of the tests: in ``tree`` (on sys.path first), with ``source`` written to
+    ``path`` in it."""
 
     tree: Path
     tests: list[str]
-    mutant: str = ""  # MUTANT_UNDER_TEST, for the trampolines of mutants/
-    source: str = ""  # pass 3: written to tree/path for the run, then put back
+    source: str = ""  # written to tree/path for the run, then put back
     path: str = ""
     then: list[str] | None = None  # the tests to run next if these all pass
 
@@ -424,9 +440,6 @@ def _child(job: Job) -> None:
     try:
         os.chdir(job.tree)
         sys.path.insert(0, str(job.tree))
-        os.environ.pop("MUTANT_UNDER_TEST", None)
-        if job.mutant:
-            os.environ["MUTANT_UNDER_TEST"] = job.mutant
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
@@ -449,7 +462,7 @@ def run_jobs(
     results = [""] * len(jobs)
     waiting = list(range(len(jobs)))[::-1]
     running: dict[int, tuple[int, float, str]] = {}  # pid → (job, start, original source)
-    busy: set[Path] = set()  # trees with a mutated file written in (pass 3): one job each
+    busy: set[Path] = set()  # trees with a mutated file written in: one job each
     done = 0
     while waiting or running:
         while len(running) < workers:
@@ -508,49 +521,15 @@ def copy_tree(into: Path) -> None:
             shutil.copy2(source, into / name)
 
 
-def run_at_import() -> set[str]:
-    """The functions (as mutmut names them, ``autograd.value.x__binary``) that run while
-    autograd and nn are imported: mutmut's trampolines record them in its "stats" mode."""
-    probe = (
-        "import autograd, nn\n"
-        "from mutmut.state import state\n"
-        "print('\\n'.join(sorted(state()._stats)))"
-    )
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "mutants"), MUTANT_UNDER_TEST="stats")
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT / "mutants",
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return set(done.stdout.split())
-
-
-def recheck(
+def run_edits(
     mutants: list[Mutant],
     workers: int,
     timeout: float,
+    what: str,
     on_done: Callable[[Mutant], None],
 ) -> None:
-    """Pass 2: survivors in code run at import, each in a fresh process, the mutant on."""
-    jobs = [Job(ROOT / "mutants", tests_first(m), mutant=m.name, then=ALL_TESTS) for m in mutants]
-
-    def done(k: int, status: str) -> None:
-        mutants[k].status, mutants[k].checked_by = status, "fresh process"
-        on_done(mutants[k])
-
-    run_jobs(jobs, workers, timeout, "code run at import", done)
-
-
-def run_outside(
-    mutants: list[Mutant],
-    workers: int,
-    timeout: float,
-    on_done: Callable[[Mutant], None],
-) -> None:
-    """Pass 3: each mutant outside functions, in a copy of the code of its own."""
+    """Passes 2 and 3: each mutant written into a copy of the code of its own, its tests run
+    in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         trees = []
         for k in range(workers):
@@ -559,13 +538,7 @@ def run_outside(
             copy_tree(tree)
             trees.append(tree)
         jobs = [
-            Job(
-                trees[i % workers],
-                tests_first(m),
-                source=m.source,
-                path=m.path,
-                then=ALL_TESTS,
-            )
+            Job(trees[i % workers], tests_first(m), m.source, m.path, then=ALL_TESTS)
             for i, m in enumerate(mutants)
         ]
 
@@ -573,7 +546,7 @@ def run_outside(
             mutants[k].status, mutants[k].checked_by = status, "fresh process"
             on_done(mutants[k])
 
-        run_jobs(jobs, workers, timeout, "mutants outside functions", done)
+        run_jobs(jobs, workers, timeout, what, done)
 
 
 def report(mutants: list[Mutant], started: float) -> bool:
@@ -692,10 +665,10 @@ def main() -> int:
         # mutmut adds to its map of which tests call which function only for new tests, so a
         # function added or changed would be run with too few tests: the map is made afresh.
         (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
-        again = forget_survivors(mutants, run_at_import())
+        cleared = forget_survivors(mutants)
         print(
             f"resuming the last run (--fresh starts over): its kills stand where the code is "
-            f"unchanged; the code or tests changed, so its {again} survivors are judged again"
+            f"unchanged; the code or tests changed, so its {cleared} survivors are judged again"
         )
     (ROOT / "mutants").mkdir(exist_ok=True)
     write_atomically(SEEN, code_and_tests_hash())
@@ -716,9 +689,7 @@ def main() -> int:
         mutants = [m for m in mutants if m.path in args.only]
     warm_up()
     baseline = time.monotonic()
-    if run_jobs([Job(ROOT / "mutants", ["tests/"])], 1, 600, "the tests, no mutant") != [
-        "survived"
-    ]:
+    if run_jobs([Job(ROOT, ALL_TESTS)], 1, 600, "the tests, no mutant") != ["survived"]:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
     # A kill stands while the mutated file is unchanged; a survival only while the tests are too.
@@ -731,28 +702,22 @@ def main() -> int:
                 m.status = last
                 judged.add(m.name)
 
-    at_import = run_at_import()
+    scored = [m for m in mutants if not m.message and not m.equivalent]
     again = [
         m
-        for m in mutants
-        if m.in_function
-        and not m.message
-        and m.status not in KILLED
-        and m.name not in judged
-        and m.name.partition("__mutmut_")[0] in at_import
+        for m in scored
+        if m.in_function and m.status not in (*KILLED, *NOT_RUN) and m.name not in judged
     ]
-    print(
-        f"pass 2: {len(again)} survivors in the {len(at_import)} functions that run at import "
-        f"({', '.join(sorted(n.rpartition('.')[2] for n in at_import))}), in fresh processes"
-    )
-    recheck(again, args.jobs, timeout, verdicts.add)
-    outside = [m for m in mutants if not m.in_function and not m.message]
+    print(f"pass 2: {len(again)} survivors of mutmut, as plain edits, in fresh processes")
+    with_sources(again)
+    run_edits(again, args.jobs, timeout, "survivors of mutmut", verdicts.add)
+    outside = [m for m in scored if not m.in_function]
     todo = [m for m in outside if m.status not in KILLED and m.name not in judged]
     print(
         f"pass 3: {len(outside)} mutants outside functions, {len(outside) - len(todo)} judged "
         f"in earlier runs; the other {len(todo)} in fresh processes"
     )
-    run_outside(todo, args.jobs, timeout, verdicts.add)
+    run_edits(todo, args.jobs, timeout, "mutants outside functions", verdicts.add)
     for m in mutants:
         if not m.in_function and m.message:
             m.status = "not run"
@@ -795,18 +760,10 @@ def code_and_tests_hash() -> str:
     return digest.hexdigest()
 
 
-def forget_survivors(mutants: list[Mutant], at_import: set[str]) -> int:
+def forget_survivors(mutants: list[Mutant]) -> int:
     """Clear mutmut's verdict on each scored survivor of the last run, so that it runs again:
-    tests may have been added since. (Not those in code run at import: mutmut cannot switch
-    them on, and pass 2 runs each again anyway.) The number cleared."""
-    scored = {
-        m.name
-        for m in mutants
-        if m.in_function
-        and not m.message
-        and not m.equivalent
-        and m.name.partition("__mutmut_")[0] not in at_import
-    }
+    tests may have been added since. The number cleared."""
+    scored = {m.name for m in mutants if m.in_function and not m.message and not m.equivalent}
     cleared = 0
     for meta in (ROOT / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
