@@ -16,7 +16,7 @@ import pytest
 
 import nn
 from autograd import Player, Value, animate, backward_steps, draw_graph, reverse_topological
-from autograd.render import format_number
+from autograd.render import FONT, format_number
 
 BROWSER_ARGS = [
     "--headless",
@@ -36,7 +36,24 @@ def blog() -> tuple[nn.Network, Value]:
 def frame_data(player: Player) -> dict[str, Any]:
     found = re.search(r'id="frames">(.*?)</script>', player.html, re.S)
     assert found
-    return json.loads(found.group(1).replace("<\\/", "</"))  # type: ignore[no-any-return]
+    return json.loads(found.group(1))  # type: ignore[no-any-return]  # as JSON.parse reads it
+
+
+def test_markup_in_a_label_stays_text_in_the_page() -> None:
+    """The frames are JSON inside a <script> element: a label's "</" is written "<\\/", so
+    that it cannot end that element, and JSON reads it back as "</"."""
+    x = Value(0.5, "</script><b>x")
+    player = animate((x * 2.0).sigmoid())
+    page = player.html
+    assert page.count("</script>") == page.count("<script")  # only the page's own elements end
+    assert frame_data(player)["values"][0]["line"] == "forward: </script><b>x = 0.5"
+
+
+def test_the_page_is_titled_by_its_root_and_written_in_the_drawing_font() -> None:
+    page = animate(nn.mse([Value(0.5, "a").sigmoid()], [1.0])).html
+    assert "<title>Backpropagation through MSE</title>" in page
+    assert f"font-family: {FONT};" in page
+    assert "<title>Backpropagation through L</title>" in animate(Value(0.5).exp()).html
 
 
 def test_frames_are_the_forward_pass_the_seed_and_one_per_step() -> None:

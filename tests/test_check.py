@@ -135,6 +135,11 @@ def test_rounding_is_taken_to_move_f_by_at_most_two_ulps():
     assert numerical_grad(stepped(1, 2), [1.0], 1e-12) == [3 * u / step]
 
 
+def test_a_result_over_no_inputs_has_no_error():
+    # gradcheck refuses no inputs (below); a GradcheckResult made by hand may have none
+    assert GradcheckResult([], [], [], 1e-6, 1e-6).max_error == 0.0
+
+
 def test_gradcheck_with_no_inputs_is_an_error_not_agreement():
     with pytest.raises(ValueError, match="at least one input"):
         gradcheck(lambda v: Value(1.0), [])

@@ -4,6 +4,7 @@ imports, and nn reaches autograd only through public names."""
 from __future__ import annotations
 
 import ast
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +110,5 @@ def test_every_public_name_is_there_and_star_imports_give_exactly_them():
         space.pop("__builtins__")
         assert sorted(space) == sorted(public), name
         assert all(space[k] is getattr(module, k) for k in public), name
+        # a submodule (autograd.value, autograd.compiled) is no public name, its contents are
+        assert not [k for k in public if isinstance(space[k], types.ModuleType)], name
