@@ -658,20 +658,24 @@ def main() -> int:
         return 0 if report(mutants, started) else 1
     if args.fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    unchanged = SEEN.exists() and SEEN.read_text(encoding="utf-8") == code_and_tests_hash()
+    last = SEEN.read_text(encoding="utf-8").split() if SEEN.exists() else ["", ""]
+    now = [folder_hash(*PACKAGES), folder_hash("tests")]
+    unchanged = last == now
     if unchanged:
         print("resuming the last run (--fresh starts over); the code and tests are as they were")
     elif (ROOT / "mutants").exists():
         # mutmut adds to its map of which tests call which function only for new tests, so a
-        # function added or changed would be run with too few tests: the map is made afresh.
-        (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+        # function added or renamed would be run with too few tests: the map is made afresh.
+        # (A test changed to call other functions is mapped as it was; pass 2 runs all tests.)
+        if last[0] != now[0]:
+            (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         cleared = forget_survivors(mutants)
         print(
             f"resuming the last run (--fresh starts over): its kills stand where the code is "
             f"unchanged; the code or tests changed, so its {cleared} survivors are judged again"
         )
     (ROOT / "mutants").mkdir(exist_ok=True)
-    write_atomically(SEEN, code_and_tests_hash())
+    write_atomically(SEEN, "\n".join(now) + "\n")
     jobs = str(args.jobs)
     print(f"pass 1: mutmut run --max-children {jobs} (its output: mutants/mutmut.log)")
     with open(ROOT / "mutants-mutmut.log", "w", encoding="utf-8") as log:
@@ -748,12 +752,12 @@ def mutmut_exit_codes() -> dict[str, int | None]:
     return codes
 
 
-SEEN = ROOT / "mutants" / "judged-by.sha256"  # the code and tests the survivors survived
+SEEN = ROOT / "mutants" / "judged-by.sha256"  # the code, then the tests, the survivors survived
 
 
-def code_and_tests_hash() -> str:
+def folder_hash(*folders: str) -> str:
     digest = hashlib.sha256()
-    for folder in (*PACKAGES, "tests"):
+    for folder in folders:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
