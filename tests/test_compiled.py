@@ -876,6 +876,35 @@ def test_argument_variables_avoid_the_codes_own_names_and_one_another():
     assert "    for arg_arg0, arg_arg1_0 in samples:" in unnamed.source
 
 
+def test_arguments_named_as_the_codes_own_variables_are_renamed():
+    w = Value(0.5, "w")
+
+    def f(P, p, v, gp, t, s, dv):  # P: the code's own list of parameters
+        return w * P + p * v - gp / t + s * dv
+
+    fast = compile(f, [w])
+    args = (2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0)
+    loss, grad_w = fast(*args), w.grad
+    w.grad = 0.0
+    expected = f(*[Value(a) for a in args])
+    expected.backward()
+    assert (loss, grad_w) == (expected.data, w.grad)
+    assert "for arg_P, arg_p, arg_v, arg_gp, arg_t, arg_s, arg_dv in samples:" in fast.source
+
+
+def test_the_default_limit_is_100_000_values_as_the_readme_says():
+    w = Value(0.5, "w")
+
+    def long_sum(x):
+        y = w * x
+        for _ in range(100_000):
+            y = y + 1.0
+        return y
+
+    with pytest.raises(TraceError, match="max_nodes=100,000"):
+        compile(long_sum, [w])(1.0)
+
+
 def test_a_function_of_the_parameters_alone_compiles():
     w = Value(0.5, "w")
     fast = compile(lambda: w * w, [w])

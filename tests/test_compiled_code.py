@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 
 import pytest
 
@@ -89,6 +90,29 @@ def test_a_forward_without_a_module_name_compiles_as_any_other():
     loss, grads, source = compiled_step(f, [w], 2.0)
     assert (loss, grads) == eager_step(f, [w], 2.0) == (7.5, [5.0])
     assert "code_twice(v1)" in source
+
+
+def test_a_rule_may_keep_its_inputs_in_a_dict_as_values_allow() -> None:
+    """The stand-ins that trace a rule refuse comparisons, but hash by identity as Values do."""
+    seen: dict[object, object] = {}
+
+    def rule(a, out):
+        seen[a] = out
+        return (2.0 * a,)
+
+    square = primitive("code_memo", lambda a: a * a, rule)
+    w = Value(0.5, "w")
+    fast = compile(lambda x: square(w * x), [w])
+    assert fast(3.0) == 2.25 and w.grad == 9.0  # ∂(wx)²/∂w = 2wx·x
+    assert seen
+
+
+def test_a_primitive_of_pythons_operator_module_is_called_as_it_is() -> None:
+    plus = primitive("code_pos", operator.pos, lambda a, out: (1.0,))  # not one written inline
+    w = Value(2.5, "w")
+    fast = compile(lambda x: plus(w * x) * x, [w])
+    assert fast(3.0) == 22.5 and w.grad == 9.0  # w·x²; ∂/∂w = x²
+    assert "code_pos(" in fast.source
 
 
 # -- forwards written out in place of a call ---------------------------------------------------
