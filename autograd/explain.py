@@ -11,7 +11,7 @@ the derivative between the labelled ones around them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .backward import grad
 from .numbers import counted, describe
@@ -68,7 +68,7 @@ class Explanation:
     paths: list[Path]
     lines: list[Line]
     total: float
-    max_paths: int = field(default=DEFAULT_MAX_PATHS)
+    max_paths: int
 
     def __str__(self) -> str:
         return "\n".join(self._text(_Format()))
