@@ -652,7 +652,7 @@ def main() -> int:
         for m in mutants:
             if not m.in_function:
                 m.status = "not run"
-            if not m.message:
+            if not m.message and m.status not in KILLED:
                 m.status = verdicts.last(m) or m.status
         mutants = [m for m in mutants if not args.only or m.path in args.only]
         return 0 if report(mutants, started) else 1
@@ -669,7 +669,7 @@ def main() -> int:
         # (A test changed to call other functions is mapped as it was; pass 2 runs all tests.)
         if last[0] != now[0]:
             (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
-        cleared = forget_survivors(mutants)
+        cleared = forget_survivors(mutants) + FreshVerdicts().forget_survivors()
         print(
             f"resuming the last run (--fresh starts over): its kills stand where the code is "
             f"unchanged; the code or tests changed, so its {cleared} survivors are judged again"
@@ -811,6 +811,14 @@ class FreshVerdicts:
         """``m``'s status if the last run killed it (or timed out) from this same file."""
         status = self.last(m)
         return status if status in KILLED else None
+
+    def forget_survivors(self) -> int:
+        """Drop the survivals (the tests changed since): the number dropped."""
+        kept = {n: v for n, v in self.found.items() if v[1] in KILLED}
+        dropped = len(self.found) - len(kept)
+        self.found = kept
+        write_atomically(self.PATH, json.dumps(self.found, indent=0))
+        return dropped
 
     def add(self, m: Mutant) -> None:
         self.found[m.name] = [self.sha[m.path], m.status]
