@@ -64,8 +64,8 @@ demo: plan-demo $(VENV)/.plot-installed dot
 	$(BIN)/backprop-demo --out $(OUT)
 
 test: plan-test $(VENV)/.dev-installed dot browser
-	$(BIN)/ruff check autograd nn tests benchmarks notebooks/exercise_checks.py scripts/mutation.py scripts/mutmut_run.py
-	$(BIN)/ruff format --check autograd nn tests benchmarks notebooks/exercise_checks.py scripts/mutation.py scripts/mutmut_run.py
+	$(BIN)/ruff check autograd nn tests benchmarks notebooks/exercise_checks.py scripts
+	$(BIN)/ruff format --check autograd nn tests benchmarks notebooks/exercise_checks.py scripts
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -13,8 +13,14 @@ from playwright.sync_api import sync_playwright
 
 page_path = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/backprop.html").resolve()
 out = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/player.png")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 with sync_playwright() as pw:
     browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
