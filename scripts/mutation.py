@@ -389,15 +389,24 @@ PUBLIC_NAMES_TEST = (
 )
 
 
+def own_tests(name: str) -> list[str]:
+    """The test files named after the module of ``name`` (a module, or a mutant as mutmut
+    names it: autograd.compiled.x_f__mutmut_3), its likely killers: for nn.losses
+    tests/test_losses.py, tests/test_losses_*.py and tests/test_nn_losses.py."""
+    stem = name.split(".")[1] if "." in name else name
+    files = (f"test_{stem}.py", f"test_nn_{stem}.py")
+    return sorted(
+        f"tests/{p.name}"
+        for p in (ROOT / "tests").glob("test_*.py")
+        if p.name in files or p.name.startswith(f"test_{stem}_")
+    )
+
+
 def tests_first(m: Mutant) -> list[str]:
     """The tests that usually kill ``m`` soonest, run first and alone (pytest then collects
-    only them): for a change of __all__ the test of the public names, else the test module of
-    the mutated file. Only a mutant they miss gets all of tests/."""
-    if m.public_names:
-        return [PUBLIC_NAMES_TEST]
-    package, stem = m.path[: -len(".py")].split("/")
-    first = f"tests/test_{stem}.py" if package == "autograd" else f"tests/test_nn_{stem}.py"
-    return [first] if (ROOT / first).exists() else ["tests/"]
+    only them): for a change of __all__ the test of the public names, else the mutated
+    module's own test files (none for some). Only a mutant they miss gets all of tests/."""
+    return [PUBLIC_NAMES_TEST] if m.public_names else own_tests(module_name(m.path))
 
 
 ALL_TESTS = ["tests/"]
@@ -537,10 +546,11 @@ def run_edits(
             tree.mkdir()
             copy_tree(tree)
             trees.append(tree)
-        jobs = [
-            Job(trees[i % workers], tests_first(m), m.source, m.path, then=ALL_TESTS)
-            for i, m in enumerate(mutants)
-        ]
+        jobs = []
+        for i, m in enumerate(mutants):
+            first = tests_first(m)
+            then = ALL_TESTS if first else None
+            jobs.append(Job(trees[i % workers], first or ALL_TESTS, m.source, m.path, then))
 
         def done(k: int, status: str) -> None:
             mutants[k].status, mutants[k].checked_by = status, "fresh process"

@@ -13,19 +13,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
+from mutation import own_tests  # scripts/, this script's folder, is on sys.path
 from mutmut.__main__ import cli
 from mutmut.state import state
 from mutmut.workers.isolation import ForkServerRunner
 
 
 def killers_first(mutant_name: str, tests: Iterable[str]) -> list[str]:
-    """``tests`` with those of the mutated module's test files first (for ``nn.losses``:
-    tests/test_losses.py, tests/test_losses_*.py, tests/test_nn_losses.py), each group
-    fastest first."""
-    stem = mutant_name.split(".")[1]  # autograd.compiled.x_f__mutmut_3 → compiled
-    own = (f"tests/test_{stem}.py", f"tests/test_{stem}_", f"tests/test_nn_{stem}.py")
+    """``tests`` with those of the mutated module's own test files first (``own_tests``),
+    each group fastest first."""
+    own = set(own_tests(mutant_name))
     duration = state().duration_by_test
-    return sorted(tests, key=lambda test: (not test.startswith(own), duration.get(test, 0.0), test))
+    return sorted(
+        tests,
+        key=lambda test: (test.split("::")[0] not in own, duration.get(test, 0.0), test),
+    )
 
 
 _submit = ForkServerRunner.submit
