@@ -137,6 +137,14 @@ def test_latex_uses_the_blogs_notation() -> None:
     assert "\\delta_{1}^{(2)}" in tex
 
 
+def test_latex_writes_greek_letters_and_escapes_what_latex_reserves() -> None:
+    assert latex("X₁") == "X_{1}" and latex("X⁽²⁾") == "X^{(2)}"
+    assert latex("σ₁⁽²⁾") == "\\sigma_{1}^{(2)}" and latex("η") == "\\eta"
+    assert latex("∂x") == "\\partial x"
+    assert latex("X#$%&_{}") == "\\mathrm{X\\#\\$\\%\\&\\_\\{\\}}"
+    assert latex("a\\b~c^d") == "\\mathrm{a\\backslash b\\sim c\\hat{}d}"
+
+
 def test_bad_calls() -> None:
     x = Value(1.0, label="x")
     y = x * 2

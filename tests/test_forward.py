@@ -125,6 +125,10 @@ def test_dual_has_the_operators_and_methods_of_value() -> None:
         assert isinstance(out, Dual) and out.value == getattr(Value(0.5), name)().data
 
 
+def test_abs_of_a_dual_is_its_abs_method() -> None:
+    assert jvp(lambda x: abs(x[0]) * 2.0, [-3.0], [1.0]) == (6.0, -2.0)  # ∂|x|/∂x = −1 at −3
+
+
 def test_dual_numbers_check_their_parts_and_start_with_no_tangent() -> None:
     assert Dual(2.0).tangent == 0.0 and Dual(2.0, 1.5).tangent == 1.5
     with pytest.raises(TypeError, match="Dual value must be a real number"):

@@ -185,6 +185,7 @@ def test_operators_with_nan_are_value_errors():
         (lambda: Value(0.0) ** -1, ZeroDivisionError, r"0\.0 \*\* -1\.0: zero to a negative"),
         (lambda: Value(710.0).exp(), OverflowError, r"exp\(710\.0\): overflows"),
         (lambda: Value(1e200) * Value(1e200), OverflowError, r"1e\+200 \* 1e\+200 overflows"),
+        (lambda: Value(1e308) - Value(-1e308), OverflowError, r"1e\+308 - \(-1e\+308\) overflows"),
         (lambda: Value(10.0) ** 400, OverflowError, r"10\.0 \*\* 400\.0: overflows"),
         (lambda: Value(10.0) ** Value(400.0), OverflowError, r"10\.0 \*\* 400\.0: overflows"),
     ],
