@@ -148,7 +148,18 @@ def test_out_naming_a_file_is_one_clear_line(tmp_path, capsys):
     assert blocker.read_text() == "mine"
 
 
-@pytest.mark.parametrize("name", ["graph.svg", "weights.json", "loss.png"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "graph.svg",
+        "graph.gv",
+        "network.svg",
+        "network.gv",
+        "backprop.html",
+        "loss.png",
+        "weights.json",
+    ],
+)
 def test_an_output_file_that_is_a_folder_is_one_clear_line_before_any_work(tmp_path, capsys, name):
     (tmp_path / name).mkdir()
     assert main(["--out", str(tmp_path), "--epochs", "1"]) == 1

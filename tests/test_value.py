@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import types
 
 import numpy as np
 import pytest
@@ -355,5 +356,14 @@ def test_operator_factories_keep_every_result_a_finite_float(result, error, word
                 call()
 
 
-def test_each_operator_method_has_its_docstring() -> None:
-    assert Value.exp.__doc__ == "eˣ." and _unary(ops.exp, "the doc").__doc__ == "the doc"
+def test_every_method_and_property_of_value_has_a_docstring() -> None:
+    """help(Value.log) and Jupyter's Value.log? show what each computes."""
+    public = [
+        name
+        for name, member in vars(Value).items()
+        if isinstance(member, (property, types.FunctionType))
+        and (not name.startswith("_") or name == "__neg__")
+    ]
+    assert {"data", "label", "exp", "log", "sigmoid", "cos", "backward", "__neg__"} <= set(public)
+    assert [name for name in public if not getattr(Value, name).__doc__] == []
+    assert _unary(ops.exp, "the doc").__doc__ == "the doc"
