@@ -280,6 +280,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nbackprop-demo: interrupted (Ctrl-C)", file=sys.stderr)
         return INTERRUPTED
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import nn
@@ -92,3 +95,28 @@ def test_once_saturation_is_reported_it_is_not_measured_again(monkeypatch: Any) 
     f = feedback(saturated_net(), [[1.0], [-1.0]])
     assert len(f.epoch_done([1.0] * 6)) == 1 and measured == [2]
     assert f.epoch_done([1.0] * 7) == [] and measured == [2]
+
+
+RISING_TWICE = """
+import warnings
+import nn
+for _ in range(2):
+    net = nn.Network.from_weights([[[1.0]]], activation="linear")
+    nn.train(net, [[1.0], [2.0], [3.0]], [[0.0]] * 3, epochs=10, lr=0.3, progress=False)
+    warnings.warn("another warning", UserWarning)
+"""
+
+
+def test_training_warnings_show_in_every_run_and_yield_to_the_users_filters() -> None:
+    """Python shows a warning once per place; a TrainingWarning in every run that goes wrong.
+    That rule is appended to the filters: other warnings keep Python's, a user's own filter
+    (here -W at start-up) still wins. In a fresh interpreter: pytest sets filters of its own."""
+
+    def stderr(*flags: str) -> str:
+        root = Path(__file__).resolve().parent.parent
+        command = [sys.executable, *flags, "-c", RISING_TWICE]
+        return subprocess.run(command, cwd=root, capture_output=True, text=True, check=True).stderr
+
+    err = stderr()
+    assert err.count("TrainingWarning: ") == 2 and err.count("another warning") == 1
+    assert "TrainingWarning" not in stderr("-W", "ignore::UserWarning")
