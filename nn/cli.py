@@ -279,4 +279,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # outside training, which stops at a step and saves its work
         print("\nbackprop-demo: interrupted (Ctrl-C)", file=sys.stderr)
         return INTERRUPTED
-
