@@ -393,7 +393,9 @@ def own_tests(name: str) -> list[str]:
     """The test files named after the module of ``name`` (a module, or a mutant as mutmut
     names it: autograd.compiled.x_f__mutmut_3), its likely killers: for nn.losses
     tests/test_losses.py, tests/test_losses_*.py and tests/test_nn_losses.py."""
-    stem = name.split(".")[1] if "." in name else name
+    if "." not in name:
+        return []  # a package's __init__: nn would take every test_nn_*.py
+    stem = name.split(".")[1]
     files = (f"test_{stem}.py", f"test_nn_{stem}.py")
     return sorted(
         f"tests/{p.name}"
@@ -447,6 +449,11 @@ def _child(job: Job) -> None:
     import pytest
 
     try:
+        # no .pyc, here or in the tests' subprocesses: a mutant of the same size written and
+        # restored within one second would pass Python's (size, mtime) check, and a later job
+        # would run its bytecode
+        sys.dont_write_bytecode = True
+        os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
         os.chdir(job.tree)
         sys.path.insert(0, str(job.tree))
         quiet = os.open(os.devnull, os.O_WRONLY)
@@ -668,16 +675,16 @@ def main() -> int:
         return 0 if report(mutants, started) else 1
     if args.fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    last = SEEN.read_text(encoding="utf-8").split() if SEEN.exists() else ["", ""]
+    seen = SEEN.read_text(encoding="utf-8").split() if SEEN.exists() else ["", ""]
     now = [folder_hash(*PACKAGES), folder_hash("tests")]
-    unchanged = last == now
+    unchanged = seen == now
     if unchanged:
         print("resuming the last run (--fresh starts over); the code and tests are as they were")
     elif (ROOT / "mutants").exists():
         # mutmut adds to its map of which tests call which function only for new tests, so a
         # function added or renamed would be run with too few tests: the map is made afresh.
         # (A test changed to call other functions is mapped as it was; pass 2 runs all tests.)
-        if last[0] != now[0]:
+        if seen[0] != now[0]:
             (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         cleared = forget_survivors(mutants) + FreshVerdicts().forget_survivors()
         print(
@@ -769,7 +776,7 @@ def folder_hash(*folders: str) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file() and "__pycache__" not in path.parts and path != EQUIVALENTS:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
