@@ -279,3 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # outside training, which stops at a step and saves its work
         print("\nbackprop-demo: interrupted (Ctrl-C)", file=sys.stderr)
         return INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -139,6 +139,12 @@ def test_runs_as_a_module(tmp_path):
     assert "∇W⁽¹⁾ (2×3)" in result.stdout and (Path(tmp_path) / "network.svg").exists()
 
 
+def test_the_cli_module_runs_as_itself_too():
+    command = [sys.executable, "-m", "nn.cli", "--help"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "--out" in result.stdout and "--seed" in result.stdout
+
+
 def test_out_naming_a_file_is_one_clear_line(tmp_path, capsys):
     blocker = tmp_path / "afile"
     blocker.write_text("mine")

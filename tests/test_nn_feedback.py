@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,7 +116,11 @@ def test_training_warnings_show_in_every_run_and_yield_to_the_users_filters() ->
     def stderr(*flags: str) -> str:
         root = Path(__file__).resolve().parent.parent
         command = [sys.executable, *flags, "-c", RISING_TWICE]
-        return subprocess.run(command, cwd=root, capture_output=True, text=True, check=True).stderr
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS", "PYTHONDEVMODE")}
+        done = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stderr
 
     err = stderr()
     assert err.count("TrainingWarning: ") == 2 and err.count("another warning") == 1

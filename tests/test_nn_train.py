@@ -344,8 +344,8 @@ def test_history_is_a_list_that_says_how_the_run_ended() -> None:
 def training_warnings(**kwargs: Any) -> list[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        call = (__file__, sys._getframe().f_lineno + 1)  # the next line, which calls train
         nn.train(progress=False, **kwargs)
-        call = (__file__, sys._getframe().f_lineno - 1)  # the line that calls train
     assert all(w.category is nn.TrainingWarning for w in caught)
     if not hasattr(nn.train, "__wrapped__"):  # under make mutation, a trampoline calls train
         assert all((w.filename, w.lineno) == call for w in caught)  # they point at that call
