@@ -835,9 +835,9 @@ def _values(a):
     return [_values(x) for x in a] if isinstance(a, list) else Value(a)
 
 
-def _assert_equals_eager_in_the_golden_code(fn, params, args, golden):
-    """``compile(fn, params)(*args)`` gives the eager loss and gradients, bit for bit, by the
-    code in tests/golden/``golden``."""
+def _compiled_as_eager(fn, params, args):
+    """``compile(fn, params)``, checked to give the eager loss and gradients at ``args``, bit
+    for bit; returned for a look at its code."""
     fast = compile(fn, params)
     loss = fast(*args)
     grads = [p.grad for p in params]
@@ -846,6 +846,13 @@ def _assert_equals_eager_in_the_golden_code(fn, params, args, golden):
     eager = fn(*[_values(a) for a in args])
     eager.backward()
     assert (loss, grads) == (eager.data, [p.grad for p in params])
+    return fast
+
+
+def _assert_equals_eager_in_the_golden_code(fn, params, args, golden):
+    """``compile(fn, params)(*args)`` gives the eager loss and gradients, bit for bit, by the
+    code in tests/golden/``golden``."""
+    fast = _compiled_as_eager(fn, params, args)
     golden_code = Path(__file__).resolve().parent / "golden" / golden
     assert fast.source == golden_code.read_text(encoding="utf-8")
 
@@ -859,13 +866,7 @@ def test_argument_variables_avoid_the_codes_own_names_and_one_another():
     def f(seed, losses, x, x1, y2, *rest):
         return w * seed + losses * x[0][1] - x[1] / x1 + w * y2[1] * rest[0]
 
-    fast = compile(f, [w])
-    args = (2.0, 3.0, [[5.0, 7.0], 11.0], 13.0, [17.0, 19.0], 23.0)
-    loss, grad_w = fast(*args), w.grad
-    w.grad = 0.0
-    expected = f(*[_values(a) for a in args])
-    expected.backward()
-    assert (loss, grad_w) == (expected.data, w.grad)
+    fast = _compiled_as_eager(f, [w], (2.0, 3.0, [[5.0, 7.0], 11.0], 13.0, [17.0, 19.0], 23.0))
     assert "f(seed, losses, x, x1, y2) for each sample" in fast.source
     variables = "arg_seed, arg_losses, x0_0, x0_1, x1, x1_, y2_0, y2_1, arg_arg5"
     assert f"    for {variables} in samples:" in fast.source
@@ -882,13 +883,7 @@ def test_arguments_named_as_the_codes_own_variables_are_renamed():
     def f(P, p, v, gp, t, s, dv):  # P: the code's own list of parameters
         return w * P + p * v - gp / t + s * dv
 
-    fast = compile(f, [w])
-    args = (2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0)
-    loss, grad_w = fast(*args), w.grad
-    w.grad = 0.0
-    expected = f(*[Value(a) for a in args])
-    expected.backward()
-    assert (loss, grad_w) == (expected.data, w.grad)
+    fast = _compiled_as_eager(f, [w], (2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0))
     assert "for arg_P, arg_p, arg_v, arg_gp, arg_t, arg_s, arg_dv in samples:" in fast.source
 
 
