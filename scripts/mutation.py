@@ -677,8 +677,7 @@ def main() -> int:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     seen = SEEN.read_text(encoding="utf-8").split() if SEEN.exists() else ["", ""]
     now = [folder_hash(*PACKAGES), folder_hash("tests")]
-    unchanged = seen == now
-    if unchanged:
+    if seen == now:
         print("resuming the last run (--fresh starts over); the code and tests are as they were")
     elif (ROOT / "mutants").exists():
         # mutmut adds to its map of which tests call which function only for new tests, so a
@@ -713,12 +712,13 @@ def main() -> int:
     if run_jobs([Job(ROOT, ALL_TESTS)], 1, 600, "the tests, no mutant") != ["survived"]:
         sys.exit("the tests fail without any mutant: fix them first")
     timeout = max(60.0, 5 * (time.monotonic() - baseline))
-    # A kill stands while the mutated file is unchanged; a survival only while the tests are too.
+    # A kill stands while the mutated file is unchanged; a survival only while the tests are too
+    # (forget_survivors above has dropped the others).
     verdicts = FreshVerdicts()
     judged = set()
     for m in mutants:
         if m.status not in KILLED and not m.message:
-            last = verdicts.last(m) if unchanged else verdicts.kill(m)
+            last = verdicts.last(m)
             if last:
                 m.status = last
                 judged.add(m.name)
@@ -823,11 +823,6 @@ class FreshVerdicts:
         """``m``'s status in the last run that judged it, if its file is as it was then."""
         sha, status = self.found.get(m.name, ("", ""))
         return status if sha == self.sha[m.path] else None
-
-    def kill(self, m: Mutant) -> str | None:
-        """``m``'s status if the last run killed it (or timed out) from this same file."""
-        status = self.last(m)
-        return status if status in KILLED else None
 
     def forget_survivors(self) -> int:
         """Drop the survivals (the tests changed since): the number dropped."""
